@@ -1,0 +1,47 @@
+"""A mock of a software vendor's account portal for manual subscription renewals."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the portal: defaults, then PORTAL_* environment variables, then `config`."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        SECRET_KEY=None,
+        DATABASE_URL=f"sqlite:///{app.instance_path}/portal.db",
+        RESET_DATABASE=False,
+        TESTING=False,
+        TODAY=None,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=1025,
+        MAIL_FROM="Account portal <no-reply@portal.example>",
+        PUBLIC_URL=None,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        LOGIN_ATTEMPTS_PER_MINUTE=10,
+    )
+    app.config.from_prefixed_env("PORTAL")
+    if config:
+        app.config.update(config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+
+    from . import csrf, db, security, views
+    from .blueprints import auth, bulk, cart, checkout, subscriptions
+
+    db.init_app(app)
+    csrf.init_app(app)
+    security.init_app(app)
+    views.init_app(app)
+    for blueprint in (auth.bp, subscriptions.bp, cart.bp, checkout.bp, bulk.bp):
+        app.register_blueprint(blueprint)
+    if app.config["TESTING"]:
+        from .blueprints import testing_api  # absent unless testing: every /__test__/ path is then a 404
+
+        app.register_blueprint(testing_api.bp)
+    return app

@@ -1,0 +1,92 @@
+"""Sign in and out; who is signed in; per-address sign-in rate limit."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
+
+from ..db import session as db_session
+from ..models import Account, User
+
+bp = Blueprint("auth", __name__)
+F = TypeVar("F", bound=Callable[..., Any])
+BAD_CREDENTIALS = "The email or password is incorrect. Check both and try again."
+_attempts: dict[str, deque[float]] = defaultdict(deque)
+
+
+def current_user() -> User | None:
+    """The signed-in user, loaded once per request."""
+    if "user" not in g:
+        user_id = session.get("user_id")
+        g.user = db_session().get(User, user_id) if user_id else None
+    return g.user
+
+
+def current_account() -> Account:
+    """The signed-in user's account (only inside login_required views)."""
+    user = current_user()
+    assert user is not None
+    return user.account
+
+
+def login_required(view: F) -> F:
+    """Send anonymous visitors to the sign-in page, then back."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_user() is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def _rate_limited(address: str) -> bool:
+    limit = int(current_app.config["LOGIN_ATTEMPTS_PER_MINUTE"])
+    now, window = time.monotonic(), _attempts[address]
+    while window and now - window[0] > 60:
+        window.popleft()
+    window.append(now)
+    return len(window) > limit
+
+
+def _safe_next(target: str | None) -> str:
+    return target if target and target.startswith("/") and not target.startswith("//") else url_for("auth.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():  # type: ignore[no-untyped-def]
+    """Show the sign-in form; sign in with email and password."""
+    error = None
+    if request.method == "POST":
+        if _rate_limited(request.remote_addr or "?"):
+            abort(429, description="Too many sign-in attempts. Wait a minute, then try again.")
+        email = request.form.get("email", "").strip()
+        user = db_session().scalar(select(User).where(func.lower(User.email) == email.lower()))
+        if user and check_password_hash(user.password_hash, request.form.get("password", "")):
+            session.clear()
+            session["user_id"] = user.id
+            return redirect(_safe_next(request.args.get("next")))
+        error = BAD_CREDENTIALS
+    return render_template("auth/login.html", error=error), 401 if error else 200
+
+
+@bp.post("/logout")
+def logout():  # type: ignore[no-untyped-def]
+    """Sign out."""
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/")
+@login_required
+def home():  # type: ignore[no-untyped-def]
+    """The account overview a user lands on after signing in."""
+    return render_template("auth/home.html", user=current_user())

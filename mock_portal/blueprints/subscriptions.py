@@ -1,0 +1,59 @@
+"""Billing and orders › Subscriptions and contracts: the list, a subscription's page, order history."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+
+from ..clock import today_for
+from ..db import session as db_session
+from ..services.orders import account_orders
+from ..services.subscriptions import (
+    account_subscriptions,
+    awaiting_payment_ids,
+    describe,
+    describe_all,
+    owned_subscription,
+)
+from .auth import current_account, login_required
+
+bp = Blueprint("subscriptions", __name__)
+
+
+@bp.get("/subscriptions")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    """Every subscription of the account, with Renew where renewal is open."""
+    account = current_account()
+    db = db_session()
+    views = describe_all(db, account_subscriptions(db, account.id), today_for(account))
+    return render_template("subscriptions/index.html", views=views, today=today_for(account))
+
+
+def _owned_view(number: str):  # type: ignore[no-untyped-def]
+    account = current_account()
+    db = db_session()
+    sub = owned_subscription(db, account.id, number)
+    if sub is None:
+        abort(404, description=f"No subscription {number} in your account.")
+    return describe(sub, today_for(account), sub.id in awaiting_payment_ids(db, [sub.id]))
+
+
+@bp.get("/subscriptions/<number>")
+@login_required
+def detail(number: str):  # type: ignore[no-untyped-def]
+    """One subscription's page, offering the same Renew action as the list."""
+    return render_template("subscriptions/detail.html", view=_owned_view(number), from_reminder=False)
+
+
+@bp.get("/subscriptions/<number>/renew")
+@login_required
+def renew(number: str):  # type: ignore[no-untyped-def]
+    """Where a reminder email's link lands: the subscription, ready to renew."""
+    return render_template("subscriptions/detail.html", view=_owned_view(number), from_reminder=True)
+
+
+@bp.get("/orders")
+@login_required
+def orders():  # type: ignore[no-untyped-def]
+    """The account's orders, newest first."""
+    return render_template("subscriptions/orders.html", orders=account_orders(db_session(), current_account().id))

@@ -1,0 +1,36 @@
+"""A CSRF token in every state-changing form, checked on every POST from a browser."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from flask import Flask, abort, request, session
+from markupsafe import Markup
+
+EXEMPT_PREFIXES = ("/__test__/",)  # JSON API for scripts, mounted only in testing mode
+
+
+def token() -> str:
+    """This session's token, created on first use."""
+    if "csrf_token" not in session:
+        session["csrf_token"] = secrets.token_urlsafe(32)
+    return str(session["csrf_token"])
+
+
+def field() -> Markup:
+    """The hidden input every form carries."""
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(token())
+
+
+def init_app(app: Flask) -> None:
+    """Refuse browser POSTs without this session's token."""
+    app.jinja_env.globals["csrf_field"] = field
+
+    @app.before_request
+    def _check_csrf() -> None:
+        if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith(EXEMPT_PREFIXES):
+            return
+        sent = request.form.get("csrf_token", "")
+        if not sent or not hmac.compare_digest(sent, session.get("csrf_token", "")):
+            abort(400, description="This form has expired or did not come from this site. Reload the page and try again.")

@@ -1,0 +1,98 @@
+"""Who may renew by hand, and when (R1, R2, R4 and the reference's "other conditions")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .terms import add_term
+
+OPENS_DAYS_BEFORE = 90  # R1: D − 90 is the first renewable day (inclusive)
+CLOSES_DAYS_AFTER = 45  # R1: D + 45 is the last renewable day (inclusive)
+
+
+
+@dataclass(frozen=True)
+class Anniversary:
+    """The renewal date in force and, if already paid, the date the paid term runs to."""
+
+    renewal_date: date
+    renewed_through: date | None = None
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether manual renewal is offered today, and if not, why (shown to the user)."""
+
+    eligible: bool
+    reason: str | None = None
+    reason_date: date | None = None
+
+    @property
+    def message(self) -> str | None:
+        """The reason as one sentence, with its date in ISO form."""
+        if self.reason is None:
+            return None
+        return f"{self.reason} {self.reason_date.isoformat()}" if self.reason_date else self.reason
+
+
+def current_anniversary(renewal_date: date, renewed_through: date | None, today: date) -> Anniversary:
+    """Roll a paid term forward once today has passed the old date: the next date is D + term, never payment + term."""
+    if renewed_through is not None and today > renewal_date:
+        return Anniversary(renewed_through, None)
+    return Anniversary(renewal_date, renewed_through)
+
+
+def renewal_window(renewal_date: date) -> tuple[date, date]:
+    """First and last day (both inclusive) on which a renewal for `renewal_date` may be paid."""
+    return (
+        renewal_date - timedelta(days=OPENS_DAYS_BEFORE),
+        renewal_date + timedelta(days=CLOSES_DAYS_AFTER),
+    )
+
+
+def renewed_term(anniversary: Anniversary, term: str) -> Anniversary:
+    """What a renewal pays for: from the unchanged renewal date D to D + term (R2, R6, R8)."""
+    return Anniversary(anniversary.renewal_date, add_term(anniversary.renewal_date, term))
+
+
+def check_eligibility(
+    *,
+    anniversary: Anniversary,
+    today: date,
+    term: str,
+    status: str,
+    product_sold: bool,
+    awaiting_payment: bool = False,
+) -> Eligibility:
+    """Decide whether manual renewal is offered, checking the conditions in the order a user would ask."""
+    if status == "cancelled":
+        return Eligibility(False, "Cancelled")
+    if not product_sold:
+        return Eligibility(False, "No longer sold")
+    if term == "monthly":
+        return Eligibility(False, "Renews automatically")
+    if anniversary.renewed_through is not None:
+        return Eligibility(False, "Already renewed through", anniversary.renewed_through)
+    if awaiting_payment:
+        return Eligibility(False, "Awaiting payment")
+    opens, closes = renewal_window(anniversary.renewal_date)
+    if today < opens:
+        return Eligibility(False, "Renewal opens on", opens)
+    if today > closes:
+        return Eligibility(False, "Renewal closed on", closes)
+    return Eligibility(True)
+
+
+def is_early(anniversary: Anniversary, today: date) -> bool:
+    """An early renewal is paid before the renewal date; it needs the explicit "Renew now" choice (R6)."""
+    return today < anniversary.renewal_date
+
+
+def display_status(stored_status: str, anniversary: Anniversary, today: date) -> str:
+    """The status a user sees: cancelled stays cancelled; past its date and unpaid, a term has expired."""
+    if stored_status == "cancelled":
+        return "cancelled"
+    if stored_status == "expired" or (anniversary.renewed_through is None and today > anniversary.renewal_date):
+        return "expired"
+    return "active"

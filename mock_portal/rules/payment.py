@@ -1,0 +1,34 @@
+"""Payment methods on file, and what a manual-only method tells the customer to do (R4, R5)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+PAYMENT_METHODS = ("credit_card", "paypal", "direct_debit", "konbini", "atm_bank_transfer")
+PAYMENT_LABELS = {
+    "credit_card": "Credit card",
+    "paypal": "PayPal",
+    "direct_debit": "Direct debit",
+    "konbini": "Konbini",
+    "atm_bank_transfer": "ATM bank transfer",
+}
+MANUAL_ONLY_METHODS = frozenset({"konbini", "atm_bank_transfer"})  # R4: they cannot renew automatically
+PAYMENT_DEADLINE_DAYS = 7
+
+
+def is_manual_only(method: str) -> bool:
+    """Konbini and ATM bank transfer must be paid by hand; their orders wait for the payment."""
+    return method in MANUAL_ONLY_METHODS
+
+
+def payment_instructions(method: str, payment_number: str, deadline: date, amount: str) -> str:
+    """The instructions carried by the one confirmation (or reminder) email of a manual-only method (R5)."""
+    if method == "konbini":
+        where = "at the multimedia terminal or the register of any participating convenience store (konbini)"
+    else:
+        where = "at any ATM or through online banking (Pay-easy)"
+    return (
+        f"How to pay: pay {amount} {where}, quoting payment number {payment_number}, "
+        f"by {deadline.isoformat()}. Your renewal completes when we receive the payment; "
+        "no further confirmation email is sent."
+    )

@@ -1,0 +1,1 @@
+"""Use cases of the portal: they read and write the database and call the pure rules."""

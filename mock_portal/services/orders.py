@@ -1,0 +1,149 @@
+"""Checkout: turn the cart into one order per transaction, and record Konbini / ATM payments."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .. import outbox
+from ..clock import today_for
+from ..emails import order_confirmation
+from ..models import Account, Order, OrderLine, Subscription, User
+from ..rules.eligibility import is_early, renewed_term
+from ..rules.grouping import checkout_size_error
+from ..rules.payment import PAYMENT_DEADLINE_DAYS, is_manual_only
+from .cart import CartGroup, cart_subscriptions, clear_cart, price_cart
+
+RENEW_NOW_MESSAGE = (
+    "This renewal is early: its renewal date has not come yet. Tick “Renew now” to pay today; "
+    "your renewal date stays the same."
+)
+
+
+class CheckoutRefused(Exception):
+    """The checkout can't go ahead; the message says why and what to do. Nothing was ordered."""
+
+
+@dataclass(frozen=True)
+class CheckoutReview:
+    """What the checkout page shows: the transactions and whether Renew now is needed."""
+
+    groups: list[CartGroup]
+    early: bool
+    count: int
+
+
+def review_checkout(db: Session, account: Account) -> CheckoutReview:
+    """Price the cart for checkout."""
+    today = today_for(account)
+    subs = cart_subscriptions(db, account.id)
+    groups = price_cart(db, subs, today)
+    early = any(is_early(line.view.anniversary, today) for g in groups for line in g.lines)
+    return CheckoutReview(groups, early, len(subs))
+
+
+def _validate(review: CheckoutReview, renew_now: bool) -> None:
+    if review.count == 0:
+        raise CheckoutRefused("Your cart is empty. Choose Renew on a subscription first.")
+    if limit := checkout_size_error(review.count):
+        raise CheckoutRefused(limit)
+    for group in review.groups:
+        for line in group.lines:
+            if not line.view.eligibility.eligible:
+                raise CheckoutRefused(
+                    f"Subscription {line.view.number} can't be renewed: {line.view.eligibility.message}. "
+                    "Remove it from the cart."
+                )
+    if review.early and not renew_now:
+        raise CheckoutRefused(RENEW_NOW_MESSAGE)
+
+
+def _new_order_number() -> str:
+    return f"7{secrets.randbelow(10**9):09d}"
+
+
+def _place_group(db: Session, account: Account, group: CartGroup, today: date) -> Order:
+    manual = is_manual_only(group.key.payment_method)
+    order = Order(
+        number=_new_order_number(),
+        account_id=account.id,
+        csn=group.key.csn,
+        currency=group.key.currency,
+        payment_method=group.key.payment_method,
+        status="awaiting_payment" if manual else "complete",
+        placed_on=today,
+        subtotal_minor=group.totals.subtotal_minor,
+        tax_minor=group.totals.tax_minor,
+        total_minor=group.totals.total_minor,
+        tax_rate=str(group.totals.tax_rate),
+        payment_number=f"{secrets.randbelow(10**12):012d}" if manual else None,
+        payment_deadline=today + timedelta(days=PAYMENT_DEADLINE_DAYS) if manual else None,
+    )
+    db.add(order)
+    for line in group.lines:
+        sub, anniversary = line.view.sub, line.view.anniversary
+        paid = renewed_term(anniversary, sub.term)
+        # Store the anniversary in force (rolled forward if a paid term has begun); the date itself never moves.
+        sub.renewal_date, sub.renewed_through = anniversary.renewal_date, anniversary.renewed_through
+        if not manual:
+            sub.renewed_through = paid.renewed_through
+        order.lines.append(
+            OrderLine(
+                subscription_id=sub.id,
+                subscription_number=sub.number,
+                product_name=line.view.product.name,
+                seats=sub.seats,
+                unit_price_minor=line.unit_price_minor,
+                line_total_minor=line.line_total_minor,
+                renewal_date=anniversary.renewal_date,
+                renews_through=paid.renewed_through,
+            )
+        )
+    return order
+
+
+def place_orders(db: Session, account: Account, user: User, renew_now: bool) -> list[Order]:
+    """Check the cart out: one order and one confirmation email per transaction, all or nothing."""
+    review = review_checkout(db, account)
+    _validate(review, renew_now)
+    today = today_for(account)
+    orders = [_place_group(db, account, group, today) for group in review.groups]
+    clear_cart(db, account.id)
+    db.flush()
+    for order in orders:
+        outbox.enqueue(db, order_confirmation(order, user.email))
+    try:
+        db.commit()
+    except IntegrityError as exc:
+        db.rollback()
+        raise CheckoutRefused(
+            "These subscriptions were renewed a moment ago in another session. Check your orders."
+        ) from exc
+    return orders
+
+
+def record_payment(db: Session, order: Order) -> None:
+    """A Konbini / ATM payment arrived: the renewal completes, without a second email (reference)."""
+    if order.status != "awaiting_payment":
+        raise CheckoutRefused(f"Order {order.number} is {order.status}; only orders awaiting payment can be paid.")
+    account = db.get(Account, order.account_id)
+    assert account is not None
+    order.status, order.paid_on = "complete", today_for(account)
+    for line in order.lines:
+        sub = db.get(Subscription, line.subscription_id)
+        assert sub is not None
+        sub.renewal_date, sub.renewed_through = line.renewal_date, line.renews_through
+    db.commit()
+
+
+def account_orders(db: Session, account_id: int, numbers: list[str] | None = None) -> list[Order]:
+    """The account's orders, newest first, optionally only these numbers."""
+    stmt = select(Order).where(Order.account_id == account_id).order_by(Order.id.desc())
+    if numbers is not None:
+        stmt = stmt.where(Order.number.in_(numbers))
+    return list(db.scalars(stmt))

@@ -1,0 +1,60 @@
+// Progressive enhancement only: every form works without this file.
+"use strict";
+
+function setupMenu(button) {
+  const menu = document.getElementById(button.getAttribute("aria-controls"));
+  const items = () => Array.from(menu.querySelectorAll('[role="menuitem"]'));
+  const open = (focusFirst) => {
+    menu.hidden = false;
+    button.setAttribute("aria-expanded", "true");
+    if (focusFirst) items()[0]?.focus();
+  };
+  const close = () => {
+    menu.hidden = true;
+    button.setAttribute("aria-expanded", "false");
+  };
+  button.addEventListener("click", () => (menu.hidden ? open(false) : close()));
+  button.addEventListener("keydown", (e) => {
+    if (e.key === "ArrowDown" || e.key === "Enter" || e.key === " ") { e.preventDefault(); open(true); }
+  });
+  menu.addEventListener("keydown", (e) => {
+    const list = items();
+    const i = list.indexOf(document.activeElement);
+    if (e.key === "Escape") { close(); button.focus(); }
+    if (e.key === "ArrowDown") { e.preventDefault(); list[(i + 1) % list.length].focus(); }
+    if (e.key === "ArrowUp") { e.preventDefault(); list[(i - 1 + list.length) % list.length].focus(); }
+  });
+  document.addEventListener("click", (e) => {
+    if (!menu.hidden && !menu.contains(e.target) && e.target !== button) close();
+  });
+}
+
+function setupBulk(form) {
+  const limit = Number(form.dataset.limit);
+  const count = document.getElementById("selection-count");
+  const warning = document.getElementById("selection-limit");
+  const update = () => {
+    const n = form.querySelectorAll('input[name="subscription"]:checked').length;
+    count.textContent = `${n} selected`;
+    warning.hidden = n <= limit;
+  };
+  form.querySelectorAll("fieldset.group").forEach((group) => {
+    const all = group.querySelector("[data-select-all]");
+    const members = Array.from(group.querySelectorAll('input[name="subscription"]'));
+    all.addEventListener("change", () => {
+      members.forEach((m) => { m.checked = all.checked; });
+      update();
+    });
+    members.forEach((m) => m.addEventListener("change", () => {
+      all.checked = members.every((x) => x.checked);
+      update();
+    }));
+  });
+  update();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll('button[aria-haspopup="menu"]').forEach(setupMenu);
+  const bulk = document.getElementById("bulk-form");
+  if (bulk) setupBulk(bulk);
+});
