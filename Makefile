@@ -1,0 +1,38 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test` (both run `make setup`).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: setup browser serve demo test test-unit test-e2e lint bench clean help
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: $(STAMP) browser  ## Install everything: venv, the package with dev tools, a Chromium and Playwright's ffmpeg
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+browser: $(STAMP)
+	@$(BIN)/python -m automation.setup_browser
+
+serve: setup  ## Run the portal, SMTP catcher and mail API with the demo account
+	$(BIN)/python -m mock_portal
+
+demo: setup  ## Record the narrated renewal demo into artifacts/demo/
+	$(BIN)/renewals demo
+
+test: setup  ## Unit and end-to-end suites, in parallel, with JUnit XML and an HTML report in reports/
+	$(BIN)/python -m pytest -n auto --junitxml=reports/junit.xml --html=reports/report.html --self-contained-html $(PYTEST_ARGS)
+
+lint: setup  ## ruff and mypy
+	$(BIN)/ruff check mock_portal automation tests
+	$(BIN)/mypy mock_portal automation
+
+clean:  ## Remove the venv, databases and reports
+	rm -rf $(VENV) instance var reports artifacts test-results .pytest_cache
