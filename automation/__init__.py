@@ -1,0 +1,1 @@
+"""Playwright harness that renews subscriptions on the vendor portal."""

@@ -1,0 +1,288 @@
+"""Find a Chromium to drive and launch it: the one place that knows where browsers live."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import platform
+import shutil
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlparse
+
+import playwright
+from playwright.sync_api import Browser, Playwright
+from playwright.sync_api import Error as PlaywrightError
+
+BrowserKind = Literal["explicit", "playwright", "system"]
+Which = Callable[[str], str | None]
+
+# Names and places a system Chromium or Chrome usually has, tried in this order.
+SYSTEM_CHROMIUMS: tuple[str, ...] = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/snap/bin/chromium",
+    "/opt/google/chrome/chrome",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+)
+
+# Flags that keep Chromium from reaching for a network we may not have.
+QUIET_FLAGS: tuple[str, ...] = (
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
+
+# Mirrors EXECUTABLE_PATHS in Playwright's registry; a unit test compares it with the driver's answer.
+_PLAYWRIGHT_LAYOUT: dict[str, dict[str, tuple[str, ...]]] = {
+    "chromium": {
+        "linux-x64": ("chrome-linux64", "chrome"),
+        "linux-arm64": ("chrome-linux-arm64", "chrome"),
+        "mac-x64": ("chrome-mac-x64", "Google Chrome for Testing.app", "Contents", "MacOS",
+                    "Google Chrome for Testing"),
+        "mac-arm64": ("chrome-mac-arm64", "Google Chrome for Testing.app", "Contents", "MacOS",
+                      "Google Chrome for Testing"),
+        "win-x64": ("chrome-win64", "chrome.exe"),
+    },
+    "chromium-headless-shell": {
+        "linux-x64": ("chrome-headless-shell-linux64", "chrome-headless-shell"),
+        "linux-arm64": ("chrome-headless-shell-linux-arm64", "chrome-headless-shell"),
+        "mac-x64": ("chrome-headless-shell-mac-x64", "chrome-headless-shell"),
+        "mac-arm64": ("chrome-headless-shell-mac-arm64", "chrome-headless-shell"),
+        "win-x64": ("chrome-headless-shell-win64", "chrome-headless-shell.exe"),
+    },
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+
+class BrowserNotFound(RuntimeError):
+    """No usable Chromium: the message says what was tried and what to do."""
+
+
+@dataclass(frozen=True)
+class BrowserChoice:
+    """Which Chromium was picked, where it is and why."""
+
+    kind: BrowserKind
+    path: str
+    how: str
+
+
+@dataclass(frozen=True)
+class BrowserOptions:
+    """How to get a browser: a local launch, a Playwright server, or a CDP endpoint."""
+
+    browser_path: str | None = None
+    connect: str | None = None
+    cdp: str | None = None
+    headed: bool = False
+    slowmo: float = 0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> BrowserOptions:
+        """Read the RENEWALS_* twins of the CLI flags."""
+        env = os.environ if env is None else env
+        return cls(
+            browser_path=env.get("RENEWALS_BROWSER_PATH") or None,
+            connect=env.get("RENEWALS_CONNECT") or None,
+            cdp=env.get("RENEWALS_CDP") or None,
+            headed=_env_bool(env, "RENEWALS_HEADED"),
+            slowmo=_env_float(env, "RENEWALS_SLOWMO"),
+        )
+
+
+def _env_bool(env: Mapping[str, str], name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in _TRUE | _FALSE:
+        return value in _TRUE
+    raise ValueError(f"{name}={env[name]!r} is not a yes/no value; use 1 or 0.")
+
+
+def _env_float(env: Mapping[str, str], name: str) -> float:
+    value = env.get(name, "").strip()
+    try:
+        return float(value) if value else 0.0
+    except ValueError:
+        raise ValueError(f"{name}={value!r} is not a number of milliseconds, e.g. 250.") from None
+
+
+def playwright_package_dir() -> Path:
+    """Return the driver package directory of the installed playwright (holds browsers.json)."""
+    return Path(playwright.__file__).parent / "driver" / "package"
+
+
+def playwright_revision(name: str, package_dir: Path | None = None) -> str:
+    """Return the revision the installed playwright expects for a browser or tool, e.g. 'ffmpeg'."""
+    browsers_json = (package_dir or playwright_package_dir()) / "browsers.json"
+    entries = json.loads(browsers_json.read_text())["browsers"]
+    for entry in entries:
+        if entry["name"] == name:
+            return str(entry["revision"])
+    raise KeyError(f"{browsers_json} has no entry named {name!r}")
+
+
+def playwright_browsers_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Return where Playwright keeps downloaded browsers, as its own registry computes it."""
+    env = os.environ if env is None else env
+    configured = env.get("PLAYWRIGHT_BROWSERS_PATH", "")
+    if configured == "0":
+        return playwright_package_dir() / ".local-browsers"
+    if configured:
+        return Path(configured).absolute()
+    if sys.platform == "darwin":
+        cache = Path.home() / "Library" / "Caches"
+    elif sys.platform == "win32":
+        cache = Path(env.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    else:
+        cache = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "ms-playwright"
+
+
+def _short_platform() -> str:
+    arm = platform.machine().lower() in {"arm64", "aarch64"}
+    if sys.platform == "darwin":
+        return "mac-arm64" if arm else "mac-x64"
+    if sys.platform == "win32":
+        return "win-x64"
+    return "linux-arm64" if arm else "linux-x64"
+
+
+def playwright_executable(name: str = "chromium", env: Mapping[str, str] | None = None) -> Path:
+    """Return where Playwright's own download of `name` would be, without starting its driver."""
+    folder = f"{name.replace('-', '_')}-{playwright_revision(name)}"
+    return playwright_browsers_dir(env).joinpath(folder, *_PLAYWRIGHT_LAYOUT[name][_short_platform()])
+
+
+def _playwright_defaults(headless: bool, env: Mapping[str, str] | None = None) -> list[str]:
+    # Headless launches use the headless shell; the full build can stand in for it.
+    names = ["chromium-headless-shell", "chromium"] if headless else ["chromium"]
+    return [str(playwright_executable(name, env)) for name in names]
+
+
+def find_chromium(
+    explicit: str | None = None,
+    *,
+    headless: bool = True,
+    env: Mapping[str, str] | None = None,
+    playwright_paths: Sequence[str] | None = None,
+    system_candidates: Sequence[str] = SYSTEM_CHROMIUMS,
+    which: Which | None = None,
+) -> BrowserChoice:
+    """Pick a Chromium: an explicit path, else Playwright's download, else a system browser."""
+    env = os.environ if env is None else env
+    which = which or shutil.which
+    from_env = env.get("RENEWALS_BROWSER_PATH") or None
+    source = "--browser-path" if explicit and explicit != from_env else "RENEWALS_BROWSER_PATH"
+    explicit = explicit or from_env
+    if explicit:
+        found = which(explicit)
+        if not found:
+            problem = "is not executable" if Path(explicit).exists() else "does not exist"
+            raise BrowserNotFound(
+                f"Browser path {explicit!r} (from {source}) {problem}. "
+                f"Point {source} at a Chromium or Chrome executable, or unset it to search automatically."
+            )
+        return BrowserChoice("explicit", found, f"{source} {found}")
+    pw_paths = _playwright_defaults(headless, env) if playwright_paths is None else playwright_paths
+    for candidate in pw_paths:
+        if found := which(candidate):
+            return BrowserChoice("playwright", found, f"Playwright's download at {found}")
+    for candidate in system_candidates:
+        if found := which(candidate):
+            return BrowserChoice("system", found, f"system browser {candidate} at {found}")
+    tried = ", ".join([*pw_paths, *system_candidates])
+    raise BrowserNotFound(
+        "No Chromium found. Do one of these:\n"
+        "  python -m playwright install chromium   (Playwright's own build; needs internet)\n"
+        "  apt-get install chromium                (Debian/Ubuntu system browser, as root)\n"
+        "  --browser-path PATH or RENEWALS_BROWSER_PATH=PATH   (any Chromium or Chrome executable)\n"
+        "  python -m automation.setup_browser      (tries the above for you)\n"
+        f"Looked for: {tried}"
+    )
+
+
+def launch_args(kind: BrowserKind | None = None) -> list[str]:
+    """Return the Chromium flags for this machine; every kind gets the same ones today."""
+    args = list(QUIET_FLAGS)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--no-sandbox")  # Chromium refuses to start its sandbox as root.
+    return args
+
+
+def _needs_executable_path(choice: BrowserChoice, headless: bool) -> bool:
+    # Playwright finds its own default build itself; anything else must be named.
+    return choice.kind != "playwright" or choice.path != _playwright_defaults(headless)[0]
+
+
+def launch_kwargs(options: BrowserOptions) -> dict[str, Any]:
+    """Return BrowserType.launch() keyword arguments; pytest's browser_type_launch_args can merge them."""
+    headless = not options.headed
+    choice = find_chromium(options.browser_path, headless=headless)
+    kwargs: dict[str, Any] = {"headless": headless, "args": launch_args(choice.kind)}
+    if options.slowmo:
+        kwargs["slow_mo"] = options.slowmo
+    if _needs_executable_path(choice, headless):
+        kwargs["executable_path"] = choice.path
+    return kwargs
+
+
+def _is_loopback(url: str) -> bool:
+    host = urlparse(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def server_launch_options(options: BrowserOptions) -> dict[str, Any]:
+    """Return the camelCase launch options a `playwright run-server` reads from its header."""
+    headless = not options.headed
+    launch: dict[str, Any] = {"headless": headless}
+    # A path found here only means something to a server on this machine.
+    if options.browser_path or (options.connect and _is_loopback(options.connect)):
+        try:
+            choice = find_chromium(options.browser_path, headless=headless)
+        except BrowserNotFound:
+            if options.browser_path:
+                raise
+            return launch  # The server may still have a browser of its own.
+        launch["args"] = launch_args(choice.kind)
+        if _needs_executable_path(choice, headless):
+            launch["executablePath"] = choice.path
+    return launch
+
+
+def launch_browser(pw: Playwright, options: BrowserOptions) -> Browser:
+    """Start or attach to Chromium as the options say: Playwright server, CDP endpoint, or local launch."""
+    slow_mo = options.slowmo or None
+    if options.connect:
+        launch = server_launch_options(options)
+        headers = {"x-playwright-launch-options": json.dumps(launch)}
+        try:
+            return pw.chromium.connect(options.connect, slow_mo=slow_mo, headers=headers)
+        except PlaywrightError as error:
+            if "executablePath" in launch and "Executable doesn't exist" in str(error):
+                raise BrowserNotFound(
+                    f"The Playwright server at {options.connect} ignored executablePath "
+                    f"{launch['executablePath']!r}; start it with `playwright run-server --unsafe`."
+                ) from error
+            raise
+    if options.cdp:
+        return pw.chromium.connect_over_cdp(options.cdp, slow_mo=slow_mo)
+    return pw.chromium.launch(**launch_kwargs(options))
