@@ -1,0 +1,83 @@
+"""A thread-safe, in-memory mailbox shared by the SMTP server and the HTTP API."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime
+
+from .message import MailMessage, new_id, parse_message
+
+
+def _now() -> datetime:
+    moment = datetime.now().astimezone()
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)  # Mailpit keeps milliseconds
+
+
+class MessageStore:
+    """Holds received messages in arrival order and tracks which ones were read."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._messages: dict[str, MailMessage] = {}  # insertion order is arrival order
+        self._read: set[str] = set()
+
+    def add(self, raw: bytes) -> MailMessage:
+        """Parse and keep one raw RFC 822 message; return it with its new ID."""
+        message = parse_message(raw, new_id(), _now())  # outside the lock: readers never wait on parsing
+        with self._lock:
+            while message.id in self._messages:
+                message = replace(message, id=new_id())
+            self._messages[message.id] = message
+        return message
+
+    def get(self, db_id: str) -> MailMessage | None:
+        """Return the message with this ID, or None."""
+        with self._lock:
+            return self._messages.get(db_id)
+
+    def latest(self) -> MailMessage | None:
+        """Return the most recently received message, or None when empty."""
+        with self._lock:
+            return next(reversed(self._messages.values()), None)
+
+    def messages(self) -> list[MailMessage]:
+        """Return a snapshot of all messages, newest first."""
+        with self._lock:
+            return list(reversed(self._messages.values()))
+
+    def is_read(self, db_id: str) -> bool:
+        """Tell whether the message was opened through the API or inbox page."""
+        with self._lock:
+            return db_id in self._read
+
+    def mark_read(self, db_id: str) -> None:
+        """Flag a message as read, as Mailpit does when it is fetched."""
+        with self._lock:
+            if db_id in self._messages:
+                self._read.add(db_id)
+
+    def unread_count(self) -> int:
+        """Count the messages nobody has opened yet."""
+        with self._lock:
+            return len(self._messages) - len(self._read)
+
+    def delete(self, ids: Iterable[str]) -> int:
+        """Delete the messages with these IDs (unknown IDs are ignored); return how many went."""
+        with self._lock:
+            gone = [db_id for db_id in set(ids) if self._messages.pop(db_id, None) is not None]
+            self._read.difference_update(gone)
+            return len(gone)
+
+    def clear(self) -> int:
+        """Delete every message; return how many there were."""
+        with self._lock:
+            count = len(self._messages)
+            self._messages.clear()
+            self._read.clear()
+            return count
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._messages)
