@@ -1,0 +1,117 @@
+"""The reminder job: one email per subscription per term once its renewal window opens (R3, R5)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date, timedelta
+from typing import TypeVar
+
+from flask import Flask, current_app
+from sqlalchemy import func, insert, or_, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from .. import outbox
+from ..catalog import products
+from ..clock import today_for
+from ..emails import renewal_reminder
+from ..models import Account, Reminder, Subscription, User
+from ..rules.eligibility import CLOSES_DAYS_AFTER, OPENS_DAYS_BEFORE
+from .subscriptions import SubscriptionView, describe_all
+
+ATTEMPTS = 5
+_CHUNK = 5000  # subscriptions per query, well under SQLite's limit on bound parameters
+T = TypeVar("T")
+
+
+def renew_url(base_url: str, number: str) -> str:
+    """Where a reminder's link goes: the subscription's renewal page."""
+    return f"{base_url.rstrip('/')}/subscriptions/{number}/renew"
+
+
+def send_reminders(db: Session, base_url: str, app: Flask | None = None) -> int:
+    """Queue and send a reminder for every subscription newly inside its window; return how many.
+
+    Each reminder is a Reminder row (unique per subscription and anniversary) committed with its email, so
+    a second run, even a concurrent one, sends nothing twice. Needs an app context for the account clocks.
+    """
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    for attempt in range(ATTEMPTS):
+        try:
+            count = _queue_reminders(db, base_url)
+            db.commit()
+            break
+        except (IntegrityError, OperationalError):
+            # Another run got there first (unique reminder) or wrote since we read (SQLite busy): read again.
+            db.rollback()
+            if attempt == ATTEMPTS - 1:
+                raise
+    outbox.deliver_pending(app)
+    return count
+
+
+def _queue_reminders(db: Session, base_url: str) -> int:
+    first_user = _first_user_emails(db)
+    count = 0
+    for views in _due_views(db):
+        sent = _already_reminded(db, [v.sub.id for v in views])
+        due = [v for v in views if (v.sub.id, v.anniversary.renewal_date) not in sent and v.sub.account_id in first_user]
+        if not due:
+            continue
+        db.execute(
+            insert(Reminder), [{"subscription_id": v.sub.id, "renewal_date": v.anniversary.renewal_date} for v in due]
+        )
+        for view in due:
+            outbox.enqueue(
+                db,
+                renewal_reminder(
+                    to=first_user[view.sub.account_id],
+                    number=view.number,
+                    product_name=view.product.name,
+                    term=view.sub.term,
+                    renewal_date=view.anniversary.renewal_date,
+                    payment_method=view.sub.payment_method,
+                    renew_url=renew_url(base_url, view.number),
+                ),
+            )
+        count += len(due)
+    return count
+
+
+def _due_views(db: Session) -> Iterator[list[SubscriptionView]]:
+    """Eligible subscriptions, in batches: one query per distinct account clock, not one per subscription."""
+    sold = [code for code, p in products().items() if p.sold]
+    for clock in db.scalars(select(Account.today).distinct()).all():
+        today = today_for(Account(today=clock))  # the clock's rules live in one place
+        # The anniversary in force is renewal_date, or renewed_through once today has passed it; either way
+        # it must lie where today is inside its window. This narrows the rows; eligibility decides.
+        low, high = today - timedelta(days=CLOSES_DAYS_AFTER), today + timedelta(days=OPENS_DAYS_BEFORE)
+        subs = db.scalars(
+            select(Subscription)
+            .join(Account, Account.id == Subscription.account_id)
+            .where(Account.today.is_(None) if clock is None else Account.today == clock)
+            .where(Subscription.status != "cancelled", Subscription.term != "monthly")
+            .where(Subscription.product_code.in_(sold))
+            .where(or_(Subscription.renewal_date.between(low, high), Subscription.renewed_through.between(low, high)))
+            .order_by(Subscription.id)
+        ).all()
+        for batch in _chunks(subs, _CHUNK):
+            yield [v for v in describe_all(db, list(batch), today) if v.eligibility.eligible]
+
+
+def _already_reminded(db: Session, subscription_ids: list[int]) -> set[tuple[int, date]]:
+    rows = db.execute(
+        select(Reminder.subscription_id, Reminder.renewal_date).where(Reminder.subscription_id.in_(subscription_ids))
+    )
+    return {(sub_id, renewal) for sub_id, renewal in rows}
+
+
+def _first_user_emails(db: Session) -> dict[int, str]:
+    """Each account's first user, who receives its reminders."""
+    first = select(func.min(User.id)).group_by(User.account_id)
+    return dict(db.execute(select(User.account_id, User.email).where(User.id.in_(first))).tuples().all())
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
