@@ -1,0 +1,36 @@
+"""Page objects for the account portal and the mail catcher's inbox: locators by accessible name, no assertions."""
+
+from __future__ import annotations
+
+from .base import PageError, PortalPage, PortalRefused, UnexpectedPage
+from .bulk_renew import BulkGroup, BulkRenewPage
+from .cart import CartLine, CartPage
+from .checkout import CheckoutPage
+from .confirmation import ConfirmationPage, ConfirmedLine, ConfirmedOrder
+from .detail import SubscriptionDetailPage
+from .inbox import InboxMessage, InboxPage, MessagePage
+from .login import AccountHome, SignInPage
+from .subscriptions import SubscriptionRow, SubscriptionsPage
+
+__all__ = [
+    "AccountHome",
+    "BulkGroup",
+    "BulkRenewPage",
+    "CartLine",
+    "CartPage",
+    "CheckoutPage",
+    "ConfirmationPage",
+    "ConfirmedLine",
+    "ConfirmedOrder",
+    "InboxMessage",
+    "InboxPage",
+    "MessagePage",
+    "PageError",
+    "PortalPage",
+    "PortalRefused",
+    "SignInPage",
+    "SubscriptionDetailPage",
+    "SubscriptionRow",
+    "SubscriptionsPage",
+    "UnexpectedPage",
+]

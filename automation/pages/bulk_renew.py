@@ -1,0 +1,130 @@
+"""Bulk actions › Renew: eligible subscriptions grouped by CSN, currency and payment method, selected for one checkout."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from playwright.sync_api import Locator, Page
+
+from mock_portal.rules.payment import PAYMENT_LABELS
+
+from .base import PageError, PortalPage
+
+if TYPE_CHECKING:
+    from .cart import CartPage
+
+METHOD_BY_LABEL = {label: code for code, label in PAYMENT_LABELS.items()}
+_LEGEND = re.compile(r"CSN\s+(?P<csn>\S+)\s*·\s*(?P<currency>\S+)\s*·\s*(?P<label>.+)")
+_COUNT = re.compile(r"^\s*(\d+) selected\s*$")
+
+_READ_GROUPS = """(sets) => sets.map((fs) => ({
+  legend: (fs.querySelector("legend")?.textContent || "").trim(),
+  labels: Array.from(fs.querySelectorAll('input[type="checkbox"]'), (box) =>
+    Array.from(box.labels || [], (l) => l.textContent.trim()).join(" ")),
+}))"""
+
+
+def payment_label(method: str) -> str:
+    """The label the portal shows for a payment method code; a label is returned as it is."""
+    return PAYMENT_LABELS.get(method, method)
+
+
+@dataclass(frozen=True)
+class BulkGroup:
+    """One fieldset: a transaction's (CSN, currency, payment method) and its eligible subscriptions in page order."""
+
+    csn: str
+    currency: str
+    payment_method: str
+    numbers: tuple[str, ...]
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """(CSN, currency, payment method code): what makes one transaction."""
+        return (self.csn, self.currency, self.payment_method)
+
+    @property
+    def payment_method_label(self) -> str:
+        """The payment method as the portal shows it."""
+        return payment_label(self.payment_method)
+
+
+class BulkRenewPage(PortalPage):
+    """The Renew subscriptions page."""
+
+    PATH = r"/bulk/renew"
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self.heading = page.get_by_role("heading", name="Renew subscriptions", level=1)
+        self.fieldsets = self.main.get_by_role("group")
+        self.live_count = self.main.get_by_text(_COUNT)
+        self.limit_warning = self.main.get_by_role("status")
+        self.renew_selected_button = self.main.get_by_role("button", name="Renew selected", exact=True)
+
+    def group(self, csn: str, currency: str, payment_method: str) -> Locator:
+        """The fieldset whose legend names this CSN, currency and payment method (code or label)."""
+        parts = (csn, currency, payment_label(payment_method))
+        name = re.compile("".join(rf"(?=.*(?<!\w){re.escape(p)}(?!\w))" for p in parts))
+        return self.main.get_by_role("group", name=name)
+
+    def checkbox(self, number: str) -> Locator:
+        """The checkbox of subscription `number` (its label starts with the number)."""
+        return self.main.get_by_role("checkbox", name=re.compile(rf"^{re.escape(number)}(?!\w)"))
+
+    def groups(self) -> list[BulkGroup]:
+        """Every group on the page with its subscription numbers."""
+        self.heading.wait_for()
+        raw: list[dict[str, Any]] = self.fieldsets.evaluate_all(_READ_GROUPS)
+        return [_group_from(entry) for entry in raw]
+
+    def select(self, numbers: Iterable[str]) -> None:
+        """Tick the checkbox of each subscription."""
+        for number in numbers:
+            self.checkbox(number).check()
+
+    def select_all(self, csn: str, currency: str, payment_method: str) -> None:
+        """Tick Select all in one group."""
+        self.group(csn, currency, payment_method).get_by_role("checkbox", name="Select all", exact=True).check()
+
+    def selected_count(self) -> int:
+        """The live count of selected subscriptions."""
+        match = _COUNT.match(self.live_count.inner_text())
+        if match is None:
+            raise PageError(f"the selection count reads {self.live_count.inner_text()!r}, not 'N selected'")
+        return int(match.group(1))
+
+    def error(self) -> str | None:
+        """The page's refusal (from the server) or its live over-the-limit warning; None when neither shows."""
+        message = self.alert()
+        if message:
+            return message
+        if self.limit_warning.count() and self.limit_warning.first.is_visible():
+            return self.limit_warning.first.inner_text().strip()
+        return None
+
+    def renew_selected(self) -> CartPage:
+        """Renew selected: the selection goes into the cart; raises PortalRefused with the page's message if refused."""
+        from .cart import CartPage
+
+        self._submit(self.renew_selected_button)
+        if not self.is_at(CartPage.PATH):
+            raise self._refused_or_unexpected("Renew selected", "the cart")
+        return CartPage(self.page)
+
+
+def _group_from(entry: dict[str, Any]) -> BulkGroup:
+    legend = entry["legend"]
+    match = _LEGEND.search(legend)
+    if match is None:
+        raise PageError(f"group legend {legend!r} does not read 'CSN … · currency · payment method'")
+    label = match["label"].strip()
+    numbers = []
+    for text in entry["labels"]:
+        number = re.match(r"\s*(\d+)", text)
+        if number:  # the Select all box has no number
+            numbers.append(number.group(1))
+    return BulkGroup(match["csn"], match["currency"], METHOD_BY_LABEL.get(label, label), tuple(numbers))

@@ -1,0 +1,81 @@
+"""Checkout: the payment method on file per transaction, Renew now for early renewals, Place order."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from playwright.sync_api import Page
+
+from mock_portal.rules.payment import PAYMENT_LABELS
+
+from .base import PortalPage, UnexpectedPage
+from .cart import CartLine, read_lines
+
+if TYPE_CHECKING:
+    from .confirmation import ConfirmationPage
+
+_ON_FILE = "Payment method on file:"
+
+
+class CheckoutPage(PortalPage):
+    """`/checkout`."""
+
+    PATH = r"/checkout"
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self.heading = page.get_by_role("heading", name="Checkout", level=1)
+        self.tables = self.main.get_by_role("table")
+        self.payment_notes = self.main.get_by_text(_ON_FILE)
+        self.renew_now = self.main.get_by_role("checkbox", name="Renew now", exact=True)
+        self.place_order_button = self.main.get_by_role("button", name="Place order", exact=True)
+
+    def lines(self) -> list[CartLine]:
+        """Every renewal about to be ordered."""
+        self.heading.wait_for()
+        return read_lines(self.tables)
+
+    def payment_methods(self) -> list[str]:
+        """The payment method on file of each transaction, as labelled (e.g. "Credit card", "Konbini")."""
+        self.heading.wait_for()
+        labels = sorted(PAYMENT_LABELS.values(), key=len, reverse=True)
+        found = []
+        for note in self.payment_notes.all_inner_texts():
+            rest = note.split(_ON_FILE, 1)[-1].strip()
+            found.append(next((label for label in labels if rest.startswith(label)), rest))
+        return found
+
+    def needs_renew_now(self) -> bool:
+        """Whether the checkout shows the Renew now choice (some renewal date has not come yet)."""
+        self.heading.wait_for()
+        return self.renew_now.count() > 0
+
+    def tick_renew_now(self) -> None:
+        """Tick Renew now."""
+        self.renew_now.check()
+
+    def error(self) -> str | None:
+        """The checkout's refusal message, or None."""
+        return self.alert()
+
+    def place_order(self) -> ConfirmationPage:
+        """Place order; raises PortalRefused with the portal's message when it refuses (nothing is ordered then)."""
+        from .confirmation import ConfirmationPage
+
+        self._submit(self.place_order_button)
+        if not self.is_at(ConfirmationPage.PATH):
+            raise self._refused_or_unexpected("Place order", "the order confirmation")
+        return ConfirmationPage(self.page)
+
+    def place_order_expecting_refusal(self) -> str:
+        """Place order when the portal should refuse; returns its message. Raises UnexpectedPage if it ordered."""
+        from .confirmation import ConfirmationPage
+
+        self._submit(self.place_order_button)
+        if self.is_at(ConfirmationPage.PATH):
+            orders = ConfirmationPage(self.page).order_numbers()
+            raise UnexpectedPage(f"Place order: expected a refusal, but the portal placed orders {orders}")
+        message = self.error()
+        if message is None:
+            raise UnexpectedPage(f"Place order: expected a refusal message, but {self.page.url} shows none")
+        return message

@@ -1,0 +1,73 @@
+"""One subscription's page: its facts, its renewal date, and the same Renew action as the list."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING
+
+from playwright.sync_api import Page
+
+from .base import PortalPage, iso_date
+
+if TYPE_CHECKING:
+    from .cart import CartPage
+
+# The reasons the portal gives for not offering Renew (issue 2), plus the wait for a Konbini/ATM payment.
+REASON = re.compile(
+    r"^(Renewal opens on|Renewal closed on|Already renewed through|Renews automatically|No longer sold|Cancelled"
+    r"|Awaiting payment)"
+)
+
+
+class SubscriptionDetailPage(PortalPage):
+    """`/subscriptions/<number>`, also where a reminder email's link lands."""
+
+    PATH = r"/subscriptions/[^/]+(/renew)?"
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self.heading = page.get_by_role("heading", level=1)
+        self.renewal_date_value = self.main.get_by_test_id("renewal-date")
+        self.renew_button = self.main.get_by_role("button", name="Renew", exact=True)
+        self.reason_text = self.main.get_by_text(REASON)
+
+    def product(self) -> str:
+        """The product name (the page's heading)."""
+        return self.heading.inner_text().strip()
+
+    def facts(self) -> dict[str, str]:
+        """The subscription's facts as shown: Subscription number, CSN, Term, Seats, Payment method, …"""
+        self.heading.wait_for()
+        terms = self.main.get_by_role("term").all_inner_texts()
+        values = self.main.get_by_role("definition").all_inner_texts()
+        return {t.strip(): v.strip() for t, v in zip(terms, values, strict=False)}
+
+    def number(self) -> str:
+        """The subscription number shown on the page."""
+        return self.facts().get("Subscription number", "")
+
+    def renewal_date(self) -> date:
+        """The renewal date shown."""
+        time = self.renewal_date_value.get_by_role("time")
+        return iso_date(time.get_attribute("datetime"), "renewal date on the subscription page")
+
+    def has_renew(self) -> bool:
+        """Whether the page offers Renew."""
+        self.heading.wait_for()
+        return self.renew_button.count() > 0
+
+    def reason(self) -> str | None:
+        """Why the subscription can't be renewed, as shown; None when it offers Renew."""
+        if self.has_renew() or self.reason_text.count() == 0:
+            return None
+        return self.reason_text.first.inner_text().strip()
+
+    def renew(self) -> CartPage:
+        """Choose Renew; the renewal goes into the cart."""
+        from .cart import CartPage
+
+        self._submit(self.renew_button)
+        if not self.is_at(CartPage.PATH):
+            raise self._refused_or_unexpected("Renew", "the cart")
+        return CartPage(self.page)

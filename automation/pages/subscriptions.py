@@ -1,0 +1,146 @@
+"""Billing and orders › Subscriptions and contracts: the list, Renew per row, and the Bulk actions menu."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from playwright.sync_api import Locator, Page
+
+from .base import PageError, PortalPage, iso_date
+
+if TYPE_CHECKING:
+    from .bulk_renew import BulkRenewPage
+    from .cart import CartPage
+    from .detail import SubscriptionDetailPage
+
+
+@dataclass(frozen=True)
+class SubscriptionRow:
+    """One row of the subscriptions table, as shown (labels, not codes)."""
+
+    number: str
+    product: str
+    csn: str
+    term: str
+    seats: int
+    payment_method: str
+    renewal_date: date
+    status: str
+    can_renew: bool
+    reason: str | None
+
+
+# Reads every row in one round trip; a big account has thousands of rows.
+_READ_ROWS = """(table) => {
+  const heads = Array.from(table.tHead.rows[0].cells, (c) => c.textContent.trim().toLowerCase());
+  return Array.from(table.tBodies[0].rows).filter((row) => row.cells.length === heads.length).map((row) => {
+    const cells = {};
+    heads.forEach((h, i) => { cells[h] = row.cells[i].innerText.trim(); });
+    const time = row.querySelector('[data-testid="renewal-date"] time');
+    const renew = Array.from(row.querySelectorAll("button")).some((b) => b.textContent.trim() === "Renew");
+    return { cells, date: time ? time.getAttribute("datetime") : null, renew };
+  });
+}"""
+
+
+class SubscriptionsPage(PortalPage):
+    """The list of the account's subscriptions."""
+
+    PATH = r"/subscriptions"
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self.heading = page.get_by_role("heading", name="Subscriptions and contracts", level=1)
+        self.table = self.main.get_by_role("table")
+        self.rows = self.table.get_by_role("row")
+        self.bulk_actions = page.get_by_role("button", name="Bulk actions", exact=True)
+        self.bulk_menu = page.get_by_role("menu")
+        self.bulk_renew_item = self.bulk_menu.get_by_role("menuitem", name="Renew", exact=True)
+
+    @classmethod
+    def visit(cls, page: Page, base_url: str) -> SubscriptionsPage:
+        """Go straight to the list by its address (sign in first)."""
+        page.goto(base_url.rstrip("/") + "/subscriptions")
+        return cls(page)
+
+    def row(self, number: str) -> Locator:
+        """The table row of subscription `number`."""
+        return self.rows.filter(has=self.page.get_by_role("cell", name=number, exact=True))
+
+    def _existing_row(self, number: str) -> Locator:
+        self.table.wait_for()
+        row = self.row(number)
+        if row.count() == 0:
+            raise PageError(f"subscription {number} is not in the list at {self.page.url}")
+        return row
+
+    def renewal_date(self, number: str) -> date:
+        """The renewal date shown for subscription `number`."""
+        cell = self._existing_row(number).get_by_test_id("renewal-date")
+        return iso_date(cell.get_by_role("time").get_attribute("datetime"), f"renewal date of {number}")
+
+    def has_renew(self, number: str) -> bool:
+        """Whether the row of `number` offers Renew."""
+        return self._renew_button(number).count() > 0
+
+    def reason(self, number: str) -> str | None:
+        """Why `number` can't be renewed, as shown in its row; None when it offers Renew."""
+        if self.has_renew(number):
+            return None
+        text = self._existing_row(number).get_by_role("cell").last.inner_text().strip()
+        return text or None
+
+    def subscriptions(self) -> list[SubscriptionRow]:
+        """Every row of the table, read at once."""
+        self.table.wait_for()
+        raw: list[dict[str, Any]] = self.table.evaluate(_READ_ROWS)
+        return [_row_from(entry) for entry in raw]
+
+    def renew(self, number: str) -> CartPage:
+        """Choose Renew on the row of `number`; the renewal goes into the cart."""
+        from .cart import CartPage
+
+        self._submit(self._renew_button(number))
+        if not self.is_at(CartPage.PATH):
+            raise self._refused_or_unexpected(f"Renew {number}", "the cart")
+        return CartPage(self.page)
+
+    def open(self, number: str) -> SubscriptionDetailPage:
+        """Select the product of `number` to open its detail page."""
+        from .detail import SubscriptionDetailPage
+
+        self._submit(self._existing_row(number).get_by_role("link").first)
+        return SubscriptionDetailPage(self.page)
+
+    def open_bulk_renew(self) -> BulkRenewPage:
+        """Bulk actions › Renew."""
+        from .bulk_renew import BulkRenewPage
+
+        self.bulk_actions.click()
+        self._submit(self.bulk_renew_item)
+        if not self.is_at(BulkRenewPage.PATH):
+            raise self._refused_or_unexpected("Bulk actions › Renew", "the Renew subscriptions page")
+        return BulkRenewPage(self.page)
+
+    def _renew_button(self, number: str) -> Locator:
+        return self._existing_row(number).get_by_role("button", name="Renew", exact=True)
+
+
+def _row_from(entry: dict[str, Any]) -> SubscriptionRow:
+    cells: dict[str, str] = entry["cells"]
+    number = cells.get("subscription number", "")
+    reason = None if entry["renew"] else (cells.get("renewal") or None)
+    return SubscriptionRow(
+        number=number,
+        product=cells.get("product", ""),
+        csn=cells.get("csn", ""),
+        term=cells.get("term", ""),
+        seats=int(cells.get("seats") or 0),
+        payment_method=cells.get("payment method", ""),
+        renewal_date=iso_date(entry["date"], f"renewal date of {number}"),
+        status=cells.get("status", ""),
+        can_renew=bool(entry["renew"]),
+        reason=reason,
+    )
