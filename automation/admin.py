@@ -1,0 +1,237 @@
+"""A client for the portal's test-control API (`/__test__/`, testing mode only): accounts, clocks, payments, jobs."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+
+class AdminError(Exception):
+    """The test-control API refused a request; `status` is the HTTP status, `message` the portal's `error`."""
+
+    def __init__(self, message: str, status: int | None = None, url: str | None = None) -> None:
+        super().__init__(f"{message} (HTTP {status} from {url})" if status else message)
+        self.message, self.status, self.url = message, status, url
+
+
+class AdminUnavailable(AdminError):
+    """The test-control API could not be reached at all."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a user signs in with."""
+
+    email: str
+    password: str
+
+
+@dataclass(frozen=True)
+class SubscriptionData:
+    """A subscription as created."""
+
+    number: str
+    product: str
+    csn: str
+    currency: str
+    payment_method: str
+    term: str
+    seats: int
+    status: str
+    renewal_date: date
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SubscriptionData:
+        """Build from one entry of the `subscriptions` list of `POST /__test__/accounts`."""
+        return cls(
+            number=data["number"],
+            product=data["product"],
+            csn=data["csn"],
+            currency=data["currency"],
+            payment_method=data["payment_method"],
+            term=data["term"],
+            seats=int(data["seats"]),
+            status=data["status"],
+            renewal_date=date.fromisoformat(data["renewal_date"]),
+        )
+
+
+@dataclass(frozen=True)
+class AccountData:
+    """An account as created: its id, the users who may sign in, and its subscriptions in the requested order."""
+
+    id: int
+    users: list[Credentials]
+    subscriptions: list[SubscriptionData]
+
+    @property
+    def user(self) -> Credentials:
+        """The first user: enough for most tests."""
+        return self.users[0]
+
+    @property
+    def numbers(self) -> list[str]:
+        """Every subscription number, in the requested order."""
+        return [s.number for s in self.subscriptions]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> AccountData:
+        """Build from the answer of `POST /__test__/accounts`."""
+        return cls(
+            id=data["id"],
+            users=[Credentials(u["email"], u["password"]) for u in data["users"]],
+            subscriptions=[SubscriptionData.from_json(s) for s in data["subscriptions"]],
+        )
+
+
+@dataclass(frozen=True)
+class SubscriptionState:
+    """A subscription as the account sees it today."""
+
+    number: str
+    renewal_date: date
+    renewed_through: date | None
+    status: str
+    eligible: bool
+    reason: str | None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SubscriptionState:
+        """Build from one entry of `GET /__test__/accounts/{id}/subscriptions`."""
+        through = data.get("renewed_through")
+        return cls(
+            number=data["number"],
+            renewal_date=date.fromisoformat(data["renewal_date"]),
+            renewed_through=date.fromisoformat(through) if through else None,
+            status=data["status"],
+            eligible=bool(data["eligible"]),
+            reason=data.get("reason"),
+        )
+
+
+@dataclass(frozen=True)
+class OrderData:
+    """An order: its status (`complete`, `awaiting_payment`), the subscriptions it renewed, its currency and total."""
+
+    number: str
+    status: str
+    subscriptions: list[str]
+    currency: str
+    total: str
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> OrderData:
+        """Build from one entry of `GET /__test__/accounts/{id}/orders`."""
+        return cls(
+            number=data["number"],
+            status=data["status"],
+            subscriptions=list(data["subscriptions"]),
+            currency=data["currency"],
+            total=str(data["total"]),
+        )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+class PortalAdmin:
+    """Drives the test-control API of a portal at `base_url` (e.g. http://127.0.0.1:5000), which must run with --testing."""
+
+    def __init__(self, base_url: str, request_timeout: float = 60.0) -> None:
+        if not base_url.startswith(("http://", "https://")):
+            raise ValueError(f"portal URL {base_url!r} must start with http:// or https://")
+        self.base_url = base_url.rstrip("/")
+        self.request_timeout = request_timeout
+
+    def create_account(
+        self,
+        subscriptions: Sequence[Mapping[str, Any]] = ({},),
+        *,
+        country: str | None = None,
+        users: Sequence[Mapping[str, str] | Credentials] | None = None,
+        today: date | str | None = None,
+    ) -> AccountData:
+        """Create an account; each subscription is a dict of the API's fields (dates may be `date`s), omitted ones made up."""
+        body: dict[str, Any] = {"subscriptions": [_jsonable(dict(s)) for s in subscriptions]}
+        if country is not None:
+            body["country"] = country
+        if users is not None:
+            body["users"] = [
+                {"email": u.email, "password": u.password} if isinstance(u, Credentials) else dict(u) for u in users
+            ]
+        if today is not None:
+            body["today"] = _jsonable(today)
+        return AccountData.from_json(self._request("POST", "/__test__/accounts", body))
+
+    def set_clock(self, account_id: int, today: date | str | None) -> None:
+        """Set the account's "today"; None goes back to the portal's own today."""
+        self._request("PUT", f"/__test__/accounts/{int(account_id)}/clock", {"today": _jsonable(today)})
+
+    def subscriptions(self, account_id: int) -> list[SubscriptionState]:
+        """Every subscription of the account as it sees them today."""
+        data = self._request("GET", f"/__test__/accounts/{int(account_id)}/subscriptions")
+        return [SubscriptionState.from_json(s) for s in data]
+
+    def orders(self, account_id: int) -> list[OrderData]:
+        """The account's orders, newest first."""
+        return [OrderData.from_json(o) for o in self._request("GET", f"/__test__/accounts/{int(account_id)}/orders")]
+
+    def record_payment(self, order_number: str) -> OrderData:
+        """Record the Konbini / ATM payment of an order awaiting payment; returns the order as it is now."""
+        path = f"/__test__/orders/{urllib.parse.quote(order_number, safe='')}/payment"
+        return OrderData.from_json(self._request("POST", path, {}))
+
+    def run_reminders(self) -> int:
+        """Run the renewal-reminder job once; returns how many reminders it sent."""
+        return int(self._request("POST", "/__test__/jobs/reminders", {})["sent"])
+
+    def _request(self, method: str, path: str, body: Any = None) -> Any:
+        url = self.base_url + path
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(url, data=data, method=method)
+        request.add_header("Accept", "application/json")
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=self.request_timeout) as response:
+                payload = response.read()
+        except urllib.error.HTTPError as error:
+            raise _refusal(error, method, url) from error
+        except OSError as error:  # refused, reset, DNS failure, timeout
+            reason = getattr(error, "reason", error)
+            raise AdminUnavailable(
+                f"cannot reach the portal's test-control API at {url} ({reason}); "
+                "the portal must be running there with --testing (or PORTAL_TESTING=1)"
+            ) from error
+        try:
+            return json.loads(payload)
+        except ValueError:
+            raise AdminError(f"{method} {url} answered with something other than JSON: {payload[:200]!r}") from None
+
+
+def _refusal(error: urllib.error.HTTPError, method: str, url: str) -> AdminError:
+    raw = error.read().decode("utf-8", "replace").strip()
+    try:
+        message = str(json.loads(raw)["error"])
+    except (ValueError, KeyError, TypeError):
+        message = raw[:300] or error.reason
+    # A route the portal doesn't have at all answers with the generic 404: testing mode is off.
+    if error.code == 404 and (not raw.startswith("{") or message.startswith("The requested URL was not found")):
+        message = (
+            f"{method} {url} is not there (404): is the portal running with --testing (or PORTAL_TESTING=1)? "
+            "Without it every /__test__/ path is a 404"
+        )
+    return AdminError(message, error.code, url)
