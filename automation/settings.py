@@ -1,0 +1,74 @@
+"""What a renewal run needs to know, resolved once from CLI flags and their RENEWALS_* twins."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from automation.browser import BrowserOptions
+
+STATE_DIR = Path(".renewals")
+
+
+@dataclass(frozen=True)
+class RenewSettings:
+    """Where the portal and the mailbox are, who signs in, and how to get a browser."""
+
+    base_url: str
+    mailbox_url: str
+    email: str
+    password: str
+    browser: BrowserOptions
+    renew_now: bool = True
+    storage_state: Path | None = None
+    json: bool = False
+    trace: Path | None = None
+
+
+def default_storage_state(base_url: str, email: str, state_dir: Path = STATE_DIR) -> Path:
+    """One saved sign-in per portal and user, so a session is never reused for someone else."""
+    where = urlparse(base_url)
+    slug = re.sub(r"[^A-Za-z0-9@._-]+", "_", f"{where.hostname}-{where.port or where.scheme}-{email}")
+    return state_dir / f"{slug}.json"
+
+
+def _url(value: str, flag: str, env: str) -> str:
+    url = value.strip().rstrip("/")
+    if urlparse(url).scheme not in {"http", "https"} or not urlparse(url).hostname:
+        raise ValueError(f"{flag} {value!r} is not an http:// or https:// address (flag {flag} or {env}).")
+    return url
+
+
+def renew_settings(
+    *,
+    base_url: str,
+    mailbox_url: str,
+    email: str | None,
+    password: str | None,
+    browser: BrowserOptions,
+    renew_now: bool = True,
+    storage_state: Path | None = None,
+    json: bool = False,
+    trace: Path | None = None,
+) -> RenewSettings:
+    """Check what the parsed options say and fill in the defaults that depend on others."""
+    if not email:
+        raise ValueError("Missing the portal user's email: pass --email or set RENEWALS_EMAIL.")
+    if not password:
+        raise ValueError(f"Missing the password for {email}: pass --password or set RENEWALS_PASSWORD.")
+    if browser.connect and browser.cdp:
+        raise ValueError("Choose one remote browser: --connect (RENEWALS_CONNECT) or --cdp (RENEWALS_CDP), not both.")
+    base_url = _url(base_url, "--base-url", "RENEWALS_BASE_URL")
+    return RenewSettings(
+        base_url=base_url,
+        mailbox_url=_url(mailbox_url, "--mailbox-url", "RENEWALS_MAILBOX_URL"),
+        email=email,
+        password=password,
+        browser=browser,
+        renew_now=renew_now,
+        storage_state=storage_state or default_storage_state(base_url, email),
+        json=json,
+        trace=trace,
+    )
