@@ -133,9 +133,14 @@ def parse_message(raw: bytes, db_id: str, created: datetime) -> MailMessage:
     )
 
 
+def unescape_utf8(value: str) -> str:
+    """Repair raw UTF-8 header text (SMTPUTF8 mail) that the bytes parser kept as escaped surrogates."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _header(msg: Message, name: str) -> str:
     value = msg.get(name)
-    return "" if value is None else _SPACES.sub(" ", str(value)).strip()
+    return "" if value is None else unescape_utf8(_SPACES.sub(" ", str(value)).strip())
 
 
 def _addresses(msg: Message, name: str) -> tuple[Address, ...]:
@@ -146,7 +151,7 @@ def _addresses(msg: Message, name: str) -> tuple[Address, ...]:
             pairs += [(a.display_name, a.addr_spec) for a in parsed]
         else:
             pairs += getaddresses([str(value)])
-    return tuple(Address(n, a) for n, a in pairs if a or n)
+    return tuple(Address(unescape_utf8(n), unescape_utf8(a)) for n, a in pairs if a or n)
 
 
 def _date(msg: Message) -> datetime | None:
@@ -181,7 +186,7 @@ def _parts(msg: Message, skip: set[int]) -> tuple[tuple[Attachment, ...], tuple[
             continue
         data = _payload_bytes(part)
         content_id = str(part.get("Content-ID", "")).strip().strip("<>")
-        file_name = part.get_filename() or content_id
+        file_name = unescape_utf8(part.get_filename() or content_id)
         if not file_name:
             continue  # Mailpit lists only parts that have a file name or a Content-ID
         found = Attachment(

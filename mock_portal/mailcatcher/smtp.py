@@ -11,7 +11,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from .message import new_id
+from .message import new_id, unescape_utf8
 from .store import MessageStore
 
 
@@ -32,21 +32,24 @@ class StoreHandler:
 def stamp_envelope(raw: bytes, mail_from: str, rcpt_tos: list[str]) -> bytes:
     """Add what Mailpit adds on receipt: Return-Path, a missing Message-Id, and hidden recipients as Bcc."""
     head, body = _split(raw)
-    headers = BytesHeaderParser(policy=policy.compat32).parsebytes(head)
+    headers = BytesHeaderParser(policy=policy.default).parsebytes(head)
+
+    def values(name: str) -> list[str]:
+        return [str(v) for v in headers.get_all(name, [])]
+
     added: list[bytes] = []
-    if str(headers.get("Return-Path", "")).strip().strip("<>") != mail_from:
+    if (values("Return-Path") or [""])[0].strip().strip("<>") != mail_from:
         head = _drop(head, b"return-path")
         added.append(b"Return-Path: <" + mail_from.encode() + b">\r\n")
-    if not str(headers.get("Message-Id", "")).strip():
+    if not any(v.strip() for v in values("Message-Id")):
         added.append(b"Message-Id: <" + new_id().encode() + b"@mailpit>\r\n")
-    listed = {a.lower() for _, a in getaddresses(headers.get_all("To", []) + headers.get_all("Cc", []))}
-    existing_bcc = headers.get_all("Bcc", [])
-    listed |= {a.lower() for _, a in getaddresses(existing_bcc)}
+    existing_bcc = values("Bcc")
+    listed = {unescape_utf8(a).lower() for _, a in getaddresses(values("To") + values("Cc") + existing_bcc)}
     # Recipients only on the envelope (smtplib strips Bcc, so do many frameworks) show up as Bcc.
     hidden = [r for r in rcpt_tos if r.lower() not in listed]
     if hidden:
         head = _drop(head, b"bcc")
-        added.append(b"Bcc: " + ", ".join(hidden + existing_bcc).encode() + b"\r\n")
+        added.append(b"Bcc: " + ", ".join(hidden + existing_bcc).encode("utf-8", "surrogateescape") + b"\r\n")
     return b"".join(added) + head + body
 
 

@@ -17,6 +17,7 @@ import pytest
 
 from mock_portal.mailcatcher import MailCatcher
 from mock_portal.mailcatcher.search import split_args
+from mock_portal.mailcatcher.smtp import stamp_envelope
 
 SendMail = Callable[..., None]
 
@@ -122,6 +123,20 @@ def test_list_uses_mailpit_field_names_and_values(catcher: MailCatcher, send_mai
     assert summary["Size"] > 0 and summary["MessageID"]
     assert len(summary["ID"]) == 22 and summary["ID"].isalnum()
     assert datetime.fromisoformat(summary["Created"]).tzinfo is not None, "Created is RFC 3339 with a zone"
+
+
+def test_internationalised_mail_keeps_its_characters(catcher: MailCatcher, send_mail: SendMail) -> None:
+    send_mail("Größe ✓ bestätigt", to="Zoë <zoë@exämple.com>", sender="Jürgen <jürgen@example.com>", text="Grüße")
+    [summary] = get_json(catcher, "/api/v1/messages")["messages"]
+    assert summary["From"] == {"Name": "Jürgen", "Address": "jürgen@example.com"}
+    assert summary["To"] == [{"Name": "Zoë", "Address": "zoë@exämple.com"}]
+    assert (summary["Subject"], summary["Snippet"], summary["Bcc"]) == ("Größe ✓ bestätigt", "Grüße", [])
+
+
+def test_envelope_sender_replaces_a_forged_return_path() -> None:
+    raw = b"Return-Path: <forged@evil.test>\r\nFrom: a@b.test\r\nTo: c@d.test\r\nMessage-Id: <m@x>\r\n\r\nbody\r\n"
+    stamped = stamp_envelope(raw, "bounce@b.test", ["c@d.test"])
+    assert stamped == raw.replace(b"forged@evil.test", b"bounce@b.test"), "only Return-Path changes"
 
 
 def test_list_is_newest_first_and_paginates(catcher: MailCatcher, send_mail: SendMail) -> None:
