@@ -1,0 +1,204 @@
+"""`python -m mock_portal [serve]` runs the portal with its mail catcher; `... reminders` runs the reminder job once."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+
+from sqlalchemy import func, select
+
+from . import create_app
+from .db import new_session
+from .mailcatcher import MailCatcherError
+from .models import OutboxEmail
+from .server import PortalStack, PortalStackError, url_host
+from .services.reminders import send_reminders
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def _env_flag(name: str) -> bool:
+    return (_env(name) or "").lower() in TRUE_WORDS
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number; use 0–65535 (0 picks a free port)") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number; use 0–65535 (0 picks a free port)")
+    return port
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=_env("PORTAL_HOST", "127.0.0.1"), help="portal address [PORTAL_HOST; 127.0.0.1]")
+    parser.add_argument(
+        "--port", type=_port, default=_env("PORTAL_PORT", "5000"), help="portal port, 0 = any free [PORTAL_PORT; 5000]"
+    )
+    parser.add_argument(
+        "--smtp-port", type=_port, default=_env("PORTAL_SMTP_PORT", "1025"), help="SMTP port [PORTAL_SMTP_PORT; 1025]"
+    )
+    parser.add_argument(
+        "--smtp-host",
+        default=_env("PORTAL_SMTP_HOST"),
+        help="send mail to this SMTP server (e.g. a real Mailpit) instead of the embedded catcher [PORTAL_SMTP_HOST]",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=_env("PORTAL_DATABASE_URL"),
+        help="SQLAlchemy URL [PORTAL_DATABASE_URL; sqlite file instance/portal.db]",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: `serve` (the default) and `reminders`."""
+    parser = argparse.ArgumentParser(prog="python -m mock_portal", description=__doc__)
+    commands = parser.add_subparsers(dest="command", metavar="{serve,reminders}")
+
+    serve = commands.add_parser("serve", help="run the portal, SMTP catcher and mail API with the demo account")
+    _add_common(serve)
+    serve.add_argument(
+        "--mail-port",
+        type=_port,
+        default=_env("PORTAL_MAIL_PORT", "8025"),
+        help="mail API and inbox port [PORTAL_MAIL_PORT; 8025]",
+    )
+    serve.add_argument(
+        "--mail-api-url",
+        default=_env("PORTAL_MAIL_API_URL"),
+        help="with --smtp-host: that server's API URL, to print [PORTAL_MAIL_API_URL]",
+    )
+    serve.add_argument(
+        "--testing",
+        action="store_true",
+        default=_env_flag("PORTAL_TESTING"),
+        help="mount the test-control API under /__test__/ [PORTAL_TESTING=1]",
+    )
+    serve.add_argument(
+        "--keep-data",
+        action="store_true",
+        default=_env_flag("PORTAL_KEEP_DATA"),
+        help="keep the database instead of starting fresh [PORTAL_KEEP_DATA=1]",
+    )
+    serve.add_argument("--force", action="store_true", help="allow --testing on an address other machines can reach")
+
+    reminders = commands.add_parser("reminders", help="send the renewal reminders due today, once, and exit")
+    _add_common(reminders)
+    reminders.add_argument(
+        "--base-url",
+        default=_env("PORTAL_PUBLIC_URL"),
+        help="the portal's URL for the links in the emails [PORTAL_PUBLIC_URL; http://HOST:PORT]",
+    )
+    return parser
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Run until Ctrl-C or SIGTERM, then stop cleanly."""
+    try:
+        stack = PortalStack(
+            args.host,
+            args.port,
+            args.smtp_port,
+            args.mail_port,
+            testing=args.testing,
+            database_url=args.database_url,
+            reset=not args.keep_data,
+            seed_demo=True,
+            smtp_host=args.smtp_host,
+            mail_api_url=args.mail_api_url,
+            force=args.force,
+        )
+        stack.start()
+    except PortalStackError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except MailCatcherError as exc:
+        print(f"error: {exc} (--smtp-port / PORTAL_SMTP_PORT, --mail-port / PORTAL_MAIL_PORT)", file=sys.stderr)
+        return 2
+
+    stopping = threading.Event()
+
+    def _stop(signum: int, _frame: FrameType | None) -> None:
+        stopping.set()
+
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        _print_summary(stack)
+        stopping.wait()
+        print("Stopping…", flush=True)
+    finally:
+        stack.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0
+
+
+def _print_summary(stack: PortalStack) -> None:
+    assert stack.app is not None
+    lines = ["Mock account portal is running.", f"  Portal:           {stack.base_url}"]
+    if stack.mail_api_url:
+        if stack.catcher is not None:
+            lines.append(f"  Inbox:            {stack.mail_api_url}/")
+        lines.append(f"  Mail API:         {stack.mail_api_url}/api/v1/")
+    lines.append(f"  SMTP:             {stack.smtp_host}:{stack.smtp_port}")
+    if stack.demo is not None:
+        lines.append(f"  Demo sign-in:     {stack.demo.email} / {stack.demo.password}")
+    if stack.testing:
+        lines.append(f"  Test-control API: {stack.base_url}/__test__/ (testing mode)")
+    database = stack.app.config["DATABASE_URL"]
+    lines.append(f"  Database:         {database}{' (kept)' if not stack.reset else ' (fresh)'}")
+    lines.append("Press Ctrl-C to stop.")
+    print("\n".join(lines), flush=True)
+
+
+def reminders(args: argparse.Namespace) -> int:
+    """Send the reminders due today and say how many went out."""
+    base_url = args.base_url or f"http://{url_host(args.host)}:{args.port}"
+    config = {
+        "RESET_DATABASE": False,
+        "SMTP_HOST": args.smtp_host or "127.0.0.1",
+        "SMTP_PORT": args.smtp_port,
+        "PUBLIC_URL": base_url,
+    }
+    if args.database_url:
+        config["DATABASE_URL"] = args.database_url
+    app = create_app(config)
+    with app.app_context():
+        db = new_session(app)
+        try:
+            sent = send_reminders(db, base_url, app)
+            waiting = db.scalar(select(func.count()).select_from(OutboxEmail).where(OutboxEmail.sent_at.is_(None)))
+        finally:
+            db.close()
+    print(f"Sent {sent} renewal reminder(s) (links to {base_url}).")
+    if waiting:
+        print(
+            f"warning: {waiting} email(s) could not be delivered to {config['SMTP_HOST']}:{args.smtp_port} and wait "
+            "in the outbox; the running portal retries them.",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run the chosen command (serve when none is given)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv.insert(0, "serve")
+    args = build_parser().parse_args(argv)
+    return serve(args) if args.command == "serve" else reminders(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

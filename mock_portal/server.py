@@ -1,0 +1,211 @@
+"""The whole portal in one process: web app on waitress, embedded mail catcher, outbox sender, demo account."""
+
+from __future__ import annotations
+
+import errno
+import ipaddress
+import logging
+import threading
+from types import TracebackType
+from typing import Any, Self
+
+from flask import Flask
+from waitress import create_server
+from waitress.server import BaseWSGIServer
+from waitress.wasyncore import close_all
+
+from . import create_app
+from .db import new_session
+from .mailcatcher import MailCatcher
+from .outbox import OutboxWorker
+from .seed import DemoAccount, seed_demo
+
+log = logging.getLogger(__name__)
+
+
+class PortalStackError(RuntimeError):
+    """The stack can't start; the message says what to change."""
+
+
+def is_loopback(host: str) -> bool:
+    """Only this machine can reach `host` (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def url_host(host: str) -> str:
+    """The host as it goes in a URL people can open: a wildcard address becomes the loopback one."""
+    if host in ("0.0.0.0", ""):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
+class PortalStack:
+    """Portal, mail catcher and outbox worker, started and stopped together (`python -m mock_portal`, tests, demo).
+
+    Ports may be 0 to pick free ones; the properties report the real ones once started. With `smtp_host` set,
+    mail goes to that server (e.g. a real Mailpit) and no catcher is started; `mail_api_url` then says where its
+    API is.
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 5000,
+        smtp_port: int = 1025,
+        mail_port: int = 8025,
+        *,
+        testing: bool = False,
+        database_url: str | None = None,
+        reset: bool = True,
+        seed_demo: bool = True,
+        smtp_host: str | None = None,
+        mail_api_url: str | None = None,
+        force: bool = False,
+        config: dict[str, Any] | None = None,
+    ) -> None:
+        if testing and not force and not is_loopback(host):
+            raise PortalStackError(
+                f"testing mode exposes the test-control API (/__test__/), which can create accounts and move "
+                f"clocks; it refuses host {host!r}, which other machines can reach. Use 127.0.0.1, or pass "
+                "--force (force=True) if you really mean it."
+            )
+        self.host, self.port, self.testing = host, port, testing
+        self.database_url, self.reset, self.seed = database_url, reset, seed_demo
+        self._smtp_host, self._smtp_port, self._mail_port = smtp_host, smtp_port, mail_port
+        self._mail_api_url = mail_api_url
+        self._config = config or {}
+        self.app: Flask | None = None
+        self.catcher: MailCatcher | None = None
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        self._worker: OutboxWorker | None = None
+        self._demo: DemoAccount | None = None
+        self._bound_port: int | None = None
+        self._catcher_ports: tuple[int, int] | None = None  # (smtp, http) once the catcher runs
+
+    @property
+    def base_url(self) -> str:
+        """The portal's URL, e.g. http://127.0.0.1:5000."""
+        return f"http://{url_host(self.host)}:{self._bound_port or self.port}"
+
+    @property
+    def mail_api_url(self) -> str | None:
+        """Base URL of the Mailpit-compatible API and the catcher's inbox page (None: external SMTP, no API given)."""
+        if self._catcher_ports is not None:
+            return f"http://{url_host(self.host)}:{self._catcher_ports[1]}"
+        return self._mail_api_url
+
+    @property
+    def smtp_host(self) -> str:
+        """Where the portal sends mail: the external server, else the embedded catcher."""
+        return self._smtp_host or url_host(self.host).strip("[]")
+
+    @property
+    def smtp_port(self) -> int:
+        """The SMTP port mail goes to (the bound one once the catcher runs)."""
+        return self._catcher_ports[0] if self._catcher_ports is not None else self._smtp_port
+
+    @property
+    def demo(self) -> DemoAccount | None:
+        """The demo sign-in, once seeded."""
+        return self._demo
+
+    def start(self) -> Self:
+        """Start mail, the app, the demo, the outbox worker and the web server; on failure stop what started."""
+        if self._server is not None:
+            raise PortalStackError("this PortalStack is already running; stop() it first")
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start(self) -> None:
+        # Bind the portal's port first: a second copy started by mistake fails here, before it resets the database.
+        self._server = self._bind()
+        self._bound_port = int(self._server.effective_port)
+        if self._smtp_host is None:
+            self.catcher = MailCatcher(self.host, self._smtp_port, self._mail_port).start()
+            self._catcher_ports = (self.catcher.smtp_port, self.catcher.http_port)
+        config: dict[str, Any] = {
+            "TESTING": self.testing,
+            "RESET_DATABASE": self.reset,
+            "SMTP_HOST": self.smtp_host,
+            "SMTP_PORT": self.smtp_port,
+            "PUBLIC_URL": self.base_url,
+        }
+        if self.database_url:
+            config["DATABASE_URL"] = self.database_url
+        self.app = create_app(config | self._config)
+        if self.seed:
+            with self.app.app_context():
+                db = new_session(self.app)
+                try:
+                    self._demo = seed_demo(db)
+                finally:
+                    db.close()
+        self._worker = OutboxWorker(self.app).start()
+        self._thread = threading.Thread(target=self._server.run, name="portal-http", daemon=True)
+        self._thread.start()
+
+    def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
+        """The server is bound before the app exists; requests only arrive once both do."""
+        assert self.app is not None
+        return self.app(environ, start_response)
+
+    def _bind(self) -> BaseWSGIServer:
+        try:
+            server = create_server(self._wsgi, host=self.host, port=self.port, threads=8)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortalStackError(
+                    f"port {self.port} is in use on {self.host}; pass --port 0 (or PORTAL_PORT=0) to pick a free "
+                    "one, or another port"
+                ) from exc
+            raise PortalStackError(f"cannot listen on {self.host}:{self.port}: {exc}") from exc
+        if not isinstance(server, BaseWSGIServer):
+            server.close()
+            raise PortalStackError(f"host {self.host!r} resolves to several addresses; pass one IP such as 127.0.0.1")
+        return server
+
+    def stop(self) -> None:
+        """Stop serving and free every port; safe to call twice."""
+        if self._server is not None:
+            server, self._server = self._server, None
+            if self._thread is not None:
+                # Close every socket from the server's own loop, so the loop sees an empty map and returns.
+                server.trigger.pull_trigger(lambda: close_all(server._map))
+                self._thread.join(timeout=10)
+                self._thread = None
+            else:
+                close_all(server._map)
+            server.task_dispatcher.shutdown()
+        if self._worker is not None:
+            worker, self._worker = self._worker, None
+            worker.stop()
+        if self.catcher is not None:
+            catcher, self.catcher = self.catcher, None
+            catcher.stop()
+        if self.app is not None:
+            engine = self.app.extensions.get("db_sessionmaker")
+            if engine is not None:
+                engine.kw["bind"].dispose()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
