@@ -109,7 +109,7 @@ def _already_reminded(db: Session, subscription_ids: list[int]) -> set[tuple[int
 def _first_user_emails(db: Session) -> dict[int, str]:
     """Each account's first user, who receives its reminders."""
     first = select(func.min(User.id)).group_by(User.account_id)
-    return dict(db.execute(select(User.account_id, User.email).where(User.id.in_(first))).tuples().all())
+    return {account_id: email for account_id, email in db.execute(select(User.account_id, User.email).where(User.id.in_(first)))}
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:

@@ -1,0 +1,115 @@
+"""Shared fixtures: a mail catcher, a portal app on its own database, a test client, and an account factory."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from mock_portal import create_app
+from mock_portal.db import new_session
+from mock_portal.mailcatcher import MailCatcher
+from mock_portal.services.accounts import CreatedAccount, create_account
+
+PUBLIC_URL = "http://portal.test"
+MakeAccount = Callable[..., CreatedAccount]
+
+
+@pytest.fixture
+def catcher() -> Iterator[MailCatcher]:
+    """An embedded mail catcher on free ports."""
+    running = MailCatcher(smtp_port=0, http_port=0).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def portal_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No PORTAL_* variables from the developer's shell leak into the app under test."""
+    for name in [n for n in os.environ if n.startswith("PORTAL_")]:
+        monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def app(tmp_path: Path, catcher: MailCatcher, portal_env: None) -> Iterator[Flask]:
+    """A portal in testing mode on its own SQLite file, mailing the catcher (no app context pushed: requests
+    must each get their own, as in production)."""
+    portal = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/p.db",
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": catcher.smtp_port,
+            "PUBLIC_URL": PUBLIC_URL,
+        }
+    )
+    yield portal
+    portal.extensions["db_sessionmaker"].kw["bind"].dispose()
+
+
+@pytest.fixture
+def public_url() -> str:
+    """The portal URL the app under test puts in its emails."""
+    return PUBLIC_URL
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Flask's test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Session]:
+    """A database session outside any request."""
+    session = new_session(app)
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def make_account(db: Session) -> MakeAccount:
+    """Create an account through the one code path (services.accounts); keyword arguments are the spec."""
+
+    def make(**spec: Any) -> CreatedAccount:
+        return create_account(db, spec)
+
+    return make
+
+
+class Inbox:
+    """What the catcher received, read through its Mailpit-compatible HTTP API."""
+
+    def __init__(self, api_url: str) -> None:
+        self.api_url = api_url
+
+    def _get(self, path: str) -> Any:
+        with urllib.request.urlopen(self.api_url + path, timeout=10) as response:
+            return json.loads(response.read())
+
+    def search(self, query: str) -> list[dict[str, Any]]:
+        """Message summaries matching a Mailpit search, newest first."""
+        return list(self._get("/api/v1/search?" + urllib.parse.urlencode({"query": query, "limit": 1000}))["messages"])
+
+    def text(self, message_id: str) -> str:
+        """The plain-text body of one message."""
+        return str(self._get(f"/api/v1/message/{message_id}")["Text"])
+
+    def count(self) -> int:
+        """How many messages the catcher holds."""
+        return int(self._get("/api/v1/messages")["total"])
+
+
+@pytest.fixture
+def inbox(catcher: MailCatcher) -> Inbox:
+    """The catcher's mail, over HTTP."""
+    return Inbox(catcher.api_url)

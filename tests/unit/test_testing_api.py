@@ -1,0 +1,375 @@
+"""The test-control API: JSON in and out, clear 400s naming the field, 404s for unknown ids, absent by default."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from mock_portal import create_app
+from mock_portal.catalog import products
+from mock_portal.models import Account, User
+from mock_portal.services.cart import add_to_cart
+from mock_portal.services.orders import place_orders
+from mock_portal.services.subscriptions import owned_subscriptions
+
+CREATED_FIELDS = {"id", "users", "subscriptions"}
+USER_FIELDS = {"email", "password"}
+SUBSCRIPTION_FIELDS = {"number", "product", "csn", "currency", "payment_method", "term", "seats", "status", "renewal_date"}
+STATE_FIELDS = {"number", "renewal_date", "renewed_through", "status", "eligible", "reason"}
+ORDER_FIELDS = {"number", "status", "subscriptions", "currency", "total"}
+
+
+def post_account(client: FlaskClient, **spec: Any) -> dict[str, Any]:
+    response = client.post("/__test__/accounts", json=spec)
+    assert response.status_code == 201, response.get_json()
+    return dict(response.get_json())
+
+
+def states(client: FlaskClient, account_id: int) -> dict[str, dict[str, Any]]:
+    response = client.get(f"/__test__/accounts/{account_id}/subscriptions")
+    assert response.status_code == 200
+    return {s["number"]: s for s in response.get_json()}
+
+
+def test_create_account_answers_201_with_every_listed_field(client: FlaskClient) -> None:
+    body = post_account(client, subscriptions=[{}])
+
+    assert CREATED_FIELDS <= body.keys()
+    assert USER_FIELDS <= body["users"][0].keys()
+    assert SUBSCRIPTION_FIELDS <= body["subscriptions"][0].keys()
+
+
+def test_omitted_values_are_filled_with_the_documented_defaults(client: FlaskClient) -> None:
+    body = post_account(client, today="2027-03-01", subscriptions=[{}, {}])
+
+    user = body["users"][0]
+    assert re.fullmatch(r"[a-z]+\.[a-z]+\.[0-9a-f]{6}@example\.com", user["email"]), user["email"]
+    assert len(user["password"]) >= 12
+    first, second = body["subscriptions"]
+    assert first["csn"] == second["csn"], "subscriptions without a csn share the account's first CSN"
+    assert re.fullmatch(r"[0-9]{10}", first["csn"]) and re.fullmatch(r"[0-9]{12}", first["number"])
+    assert products()[first["product"]].sold
+    assert (first["currency"], first["payment_method"], first["term"], first["status"]) == (
+        "USD", "credit_card", "annual", "active",
+    )  # fmt: skip
+    assert 1 <= first["seats"] <= 10 and first["auto_renew"] is False
+    assert first["renewal_date"] == "2027-03-31", "the default renewal date is the account's today + 30 days"
+
+
+def test_made_up_data_is_unique_per_account(client: FlaskClient) -> None:
+    one, two = post_account(client, subscriptions=[{}]), post_account(client, subscriptions=[{}])
+
+    assert one["users"][0]["email"] != two["users"][0]["email"]
+    assert one["subscriptions"][0]["number"] != two["subscriptions"][0]["number"]
+    assert one["subscriptions"][0]["csn"] != two["subscriptions"][0]["csn"]
+
+
+@pytest.mark.parametrize(("country", "currency"), [("US", "USD"), ("GB", "GBP"), ("JP", "JPY"), ("DE", "EUR"), ("CA", "USD")])
+def test_the_default_currency_follows_the_country(client: FlaskClient, country: str, currency: str) -> None:
+    body = post_account(client, country=country, subscriptions=[{}])
+
+    assert body["subscriptions"][0]["currency"] == currency
+
+
+def test_given_users_and_values_are_kept(client: FlaskClient) -> None:
+    body = post_account(
+        client,
+        users=[{"email": "Kept.User@example.com", "password": "s3cret pass"}],
+        subscriptions=[{"product": "ACD", "csn": "5550000001", "currency": "EUR", "payment_method": "paypal",
+                        "term": "three_year", "seats": 7, "status": "cancelled", "renewal_date": "2027-05-05"}],
+    )  # fmt: skip
+
+    assert body["users"][0] == {**body["users"][0], "email": "Kept.User@example.com", "password": "s3cret pass"}
+    sub = body["subscriptions"][0]
+    assert (sub["product"], sub["csn"], sub["currency"], sub["payment_method"]) == ("ACD", "5550000001", "EUR", "paypal")
+    assert (sub["term"], sub["seats"], sub["status"], sub["renewal_date"]) == ("three_year", 7, "cancelled", "2027-05-05")
+
+
+def test_the_created_user_can_sign_in(client: FlaskClient, app: Flask) -> None:
+    user = post_account(client)["users"][0]
+    browser = app.test_client()
+    browser.get("/login")
+    with browser.session_transaction() as session:
+        token = session["csrf_token"]
+
+    response = browser.post("/login", data={"email": user["email"], "password": user["password"], "csrf_token": token})
+
+    assert response.status_code == 302
+
+
+def test_ten_thousand_subscriptions_in_one_call(client: FlaskClient) -> None:
+    started = time.perf_counter()
+    body = post_account(client, subscriptions=[{} for _ in range(10_000)])
+    elapsed = time.perf_counter() - started
+
+    numbers = {s["number"] for s in body["subscriptions"]}
+    assert len(numbers) == 10_000, "every subscription number is unique"
+    assert elapsed < 10, f"creating 10,000 subscriptions took {elapsed:.1f} s; bulk inserts should take about 1 s"
+    assert len(states(client, body["id"])) == 10_000
+
+
+def test_more_than_ten_thousand_subscriptions_are_refused(client: FlaskClient) -> None:
+    response = client.post("/__test__/accounts", json={"subscriptions": [{}] * 10_001})
+
+    assert response.status_code == 400
+    assert "subscriptions" in response.get_json()["error"] and "10000" in response.get_json()["error"]
+
+
+BAD_BODIES = [
+    pytest.param(b'{"country": "US"', "body", id="malformed JSON"),
+    pytest.param(b"[]", "body", id="not an object"),
+    pytest.param(b'"hello"', "body", id="a string body"),
+    pytest.param({"colour": "red"}, "colour", id="unknown field"),
+    pytest.param({"subscriptions": [{"colour": "red"}]}, "subscriptions[0].colour", id="unknown subscription field"),
+    pytest.param({"country": "XX"}, "country", id="unknown country"),
+    pytest.param({"today": "01/02/2027"}, "today", id="bad today"),
+    pytest.param({"subscriptions": [{"renewal_date": "2027-02-30"}]}, "subscriptions[0].renewal_date", id="bad date"),
+    pytest.param({"subscriptions": [{}, {"currency": "XYZ"}]}, "subscriptions[1].currency", id="bad currency"),
+    pytest.param({"subscriptions": [{"product": "NOPE"}]}, "subscriptions[0].product", id="unknown product"),
+    pytest.param({"subscriptions": [{"seats": 0}]}, "subscriptions[0].seats", id="zero seats"),
+    pytest.param({"subscriptions": [{"seats": "3"}]}, "subscriptions[0].seats", id="seats as text"),
+    pytest.param({"subscriptions": [{"term": "weekly"}]}, "subscriptions[0].term", id="bad term"),
+    pytest.param({"subscriptions": [{"status": "paused"}]}, "subscriptions[0].status", id="bad status"),
+    pytest.param({"subscriptions": [{"auto_renew": "yes"}]}, "subscriptions[0].auto_renew", id="auto_renew not boolean"),
+    pytest.param({"subscriptions": [{"csn": "12345"}]}, "subscriptions[0].csn", id="short csn"),
+    pytest.param(
+        {"subscriptions": [{"renewal_date": "2027-01-05", "renewal_in_days": 3}]},
+        "subscriptions[0].renewal_date",
+        id="renewal_date and renewal_in_days",
+    ),
+    pytest.param(
+        {"subscriptions": [{"payment_method": "konbini", "auto_renew": True}]},
+        "subscriptions[0].auto_renew",
+        id="konbini with auto_renew",
+    ),
+    pytest.param(
+        {"subscriptions": [{"payment_method": "atm_bank_transfer", "auto_renew": True}]},
+        "subscriptions[0].auto_renew",
+        id="ATM bank transfer with auto_renew",
+    ),
+    pytest.param({"users": []}, "users", id="no users"),
+    pytest.param({"users": [{"email": "not-an-email"}]}, "users[0].email", id="bad email"),
+    pytest.param({"users": [{"password": "   "}]}, "users[0].password", id="blank password"),
+]
+
+
+@pytest.mark.parametrize(("body", "field"), BAD_BODIES)
+def test_bad_input_is_refused_with_400_naming_the_field(client: FlaskClient, body: Any, field: str) -> None:
+    if isinstance(body, bytes):
+        response = client.post("/__test__/accounts", data=body, content_type="application/json")
+    else:
+        response = client.post("/__test__/accounts", json=body)
+
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error.startswith(f"{field}:"), f"the message should name {field}: {error}"
+
+
+def test_a_refused_spec_creates_nothing(client: FlaskClient, db: Session) -> None:
+    before = db.query(Account).count()
+
+    client.post("/__test__/accounts", json={"subscriptions": [{}, {"currency": "XYZ"}]})
+
+    assert db.query(Account).count() == before
+
+
+def test_a_csn_of_another_account_is_refused(client: FlaskClient) -> None:
+    csn = post_account(client, subscriptions=[{}])["subscriptions"][0]["csn"]
+
+    response = client.post("/__test__/accounts", json={"subscriptions": [{"csn": csn}]})
+
+    assert response.status_code == 400
+    assert response.get_json()["error"].startswith("subscriptions[0].csn:") and csn in response.get_json()["error"]
+
+
+def test_an_email_already_in_use_is_refused(client: FlaskClient) -> None:
+    email = post_account(client)["users"][0]["email"]
+
+    response = client.post("/__test__/accounts", json={"users": [{"email": email.upper()}]})
+
+    assert response.status_code == 400 and response.get_json()["error"].startswith("users[0].email:")
+
+
+def test_subscriptions_may_share_a_given_csn(client: FlaskClient) -> None:
+    body = post_account(client, subscriptions=[{"csn": "5550000002"}, {"csn": "5550000002"}, {}])
+
+    assert [s["csn"] for s in body["subscriptions"]] == ["5550000002"] * 3
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("put", "/__test__/accounts/999999/clock", {"today": "2027-01-01"}),
+        ("get", "/__test__/accounts/999999/subscriptions", None),
+        ("get", "/__test__/accounts/999999/orders", None),
+        ("get", "/__test__/accounts/99999999999999999999999/orders", None),
+        ("post", "/__test__/orders/7000000000/payment", None),
+    ],
+)
+def test_unknown_ids_are_404_in_json(client: FlaskClient, method: str, path: str, body: Any) -> None:
+    response = getattr(client, method)(path, json=body)
+
+    assert response.status_code == 404
+    assert response.get_json()["error"]
+
+
+def test_each_account_has_its_own_clock(client: FlaskClient) -> None:
+    renewal = {"renewal_date": "2027-04-05"}
+    early = post_account(client, subscriptions=[renewal])
+    inside = post_account(client, subscriptions=[renewal])
+
+    assert client.put(f"/__test__/accounts/{early['id']}/clock", json={"today": "2027-01-04"}).status_code == 200
+    assert client.put(f"/__test__/accounts/{inside['id']}/clock", json={"today": "2027-01-05"}).status_code == 200
+
+    (early_state,) = states(client, early["id"]).values()
+    (inside_state,) = states(client, inside["id"]).values()
+    assert (early_state["eligible"], early_state["reason"]) == (False, "Renewal opens on 2027-01-05")
+    assert (inside_state["eligible"], inside_state["reason"]) == (True, None)
+
+
+def test_the_clock_resets_to_the_portal_date_with_null(client: FlaskClient) -> None:
+    account = post_account(client, today="2030-06-01")
+
+    response = client.put(f"/__test__/accounts/{account['id']}/clock", json={"today": None})
+
+    assert response.get_json() == {"id": account["id"], "today": None, "effective_today": date.today().isoformat()}
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [({}, "today"), ({"today": "tomorrow"}, "today"), ({"today": "2027-01-01", "zone": "UTC"}, "zone"), ([], "body")],
+)
+def test_a_bad_clock_is_refused_naming_the_field(client: FlaskClient, body: Any, field: str) -> None:
+    account = post_account(client)
+
+    response = client.put(f"/__test__/accounts/{account['id']}/clock", json=body)
+
+    assert response.status_code == 400 and response.get_json()["error"].startswith(f"{field}:")
+
+
+def test_subscription_state_shows_the_anniversary_in_force_and_why_not(client: FlaskClient) -> None:
+    account = post_account(
+        client,
+        today="2027-01-01",
+        subscriptions=[{"renewal_date": "2026-11-16"}, {"renewal_date": "2027-02-01", "renewed": True}],
+    )
+    late, renewed = (s["number"] for s in account["subscriptions"])
+
+    got = states(client, account["id"])
+
+    assert STATE_FIELDS <= got[late].keys()
+    assert (got[late]["status"], got[late]["reason"]) == ("expired", "Renewal closed on 2026-12-31")
+    assert got[renewed]["renewed_through"] == "2028-02-01"
+    assert got[renewed]["reason"] == "Already renewed through 2028-02-01"
+
+
+def _checkout(db: Session, account_id: int, numbers: list[str]) -> list[str]:
+    account = db.get(Account, account_id)
+    assert account is not None
+    user = db.query(User).filter_by(account_id=account_id).first()
+    assert user is not None
+    add_to_cart(db, account_id, owned_subscriptions(db, account_id, numbers))
+    return [o.number for o in place_orders(db, account, user, renew_now=True)]
+
+
+def test_orders_list_totals_as_decimal_strings_and_konbini_payment_completes(
+    client: FlaskClient, app: Flask, db: Session
+) -> None:
+    today = date(2027, 1, 1)
+    account = post_account(
+        client,
+        country="JP",
+        today=today.isoformat(),
+        subscriptions=[{"product": "ACD", "payment_method": "konbini", "seats": 1, "renewal_date": "2027-02-01"}],
+    )
+    number = account["subscriptions"][0]["number"]
+    with app.app_context():
+        (order_number,) = _checkout(db, account["id"], [number])
+
+    (order,) = client.get(f"/__test__/accounts/{account['id']}/orders").get_json()
+    assert ORDER_FIELDS <= order.keys()
+    assert (order["number"], order["status"], order["subscriptions"]) == (order_number, "awaiting_payment", [number])
+    assert (order["currency"], order["total"], order["total_minor"]) == ("JPY", "327910", 327910)  # 298,100 + 10 %
+    assert order["payment_number"] and order["payment_deadline"] == (today + timedelta(days=7)).isoformat()
+
+    paid = client.post(f"/__test__/orders/{order_number}/payment")
+    assert paid.status_code == 200 and paid.get_json()["status"] == "complete"
+    (state,) = states(client, account["id"]).values()
+    assert state["renewal_date"] == "2027-02-01" and state["renewed_through"] == "2028-02-01"
+
+    again = client.post(f"/__test__/orders/{order_number}/payment")
+    assert again.status_code == 409 and "awaiting payment" in again.get_json()["error"]
+
+
+def test_usd_totals_keep_two_decimals(client: FlaskClient, app: Flask, db: Session) -> None:
+    account = post_account(
+        client, today="2027-01-01", subscriptions=[{"product": "ACD", "seats": 1, "renewal_date": "2027-01-15"}]
+    )
+    with app.app_context():
+        _checkout(db, account["id"], [account["subscriptions"][0]["number"]])
+
+    (order,) = client.get(f"/__test__/accounts/{account['id']}/orders").get_json()
+
+    assert (order["total"], order["status"]) == ("2118.19", "complete")  # 1,975.00 + 7.25 % tax
+
+
+def test_the_reminder_job_endpoint_reports_how_many_were_sent(client: FlaskClient) -> None:
+    post_account(client, today="2027-01-01", subscriptions=[{"renewal_in_days": 30}, {"renewal_in_days": 200}])
+
+    first = client.post("/__test__/jobs/reminders")
+    second = client.post("/__test__/jobs/reminders", json={})
+
+    assert (first.status_code, first.get_json()) == (200, {"sent": 1})
+    assert second.get_json() == {"sent": 0}
+
+
+def test_the_reminder_job_takes_no_fields(client: FlaskClient) -> None:
+    response = client.post("/__test__/jobs/reminders", json={"dry_run": True})
+
+    assert response.status_code == 400 and response.get_json()["error"].startswith("dry_run:")
+
+
+def test_openapi_describes_every_endpoint(client: FlaskClient) -> None:
+    spec = client.get("/__test__/openapi.json").get_json()
+
+    assert spec["openapi"].startswith("3.")
+    operations = {(path, method) for path, item in spec["paths"].items() for method in item}
+    assert operations == {
+        ("/__test__/accounts", "post"),
+        ("/__test__/accounts/{account_id}/clock", "put"),
+        ("/__test__/accounts/{account_id}/subscriptions", "get"),
+        ("/__test__/accounts/{account_id}/orders", "get"),
+        ("/__test__/orders/{number}/payment", "post"),
+        ("/__test__/jobs/reminders", "post"),
+    }
+    spec_fields = spec["components"]["schemas"]["SubscriptionSpec"]["properties"].keys()
+    assert {"product", "csn", "currency", "payment_method", "term", "seats", "status", "auto_renew",
+            "renewal_date", "renewal_in_days"} <= spec_fields  # fmt: skip
+
+
+TEST_PATHS = [
+    ("post", "/__test__/accounts"),
+    ("put", "/__test__/accounts/1/clock"),
+    ("get", "/__test__/accounts/1/subscriptions"),
+    ("get", "/__test__/accounts/1/orders"),
+    ("post", "/__test__/orders/1/payment"),
+    ("post", "/__test__/jobs/reminders"),
+    ("get", "/__test__/openapi.json"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), TEST_PATHS)
+def test_the_test_api_is_absent_by_default(tmp_path: Path, portal_env: None, method: str, path: str) -> None:
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/p.db"})
+
+    response = getattr(app.test_client(), method)(path, json={})
+
+    assert response.status_code == 404, f"{method.upper()} {path} must not exist outside testing mode"
