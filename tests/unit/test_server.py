@@ -1,0 +1,150 @@
+"""PortalStack and `python -m mock_portal`: real HTTP on waitress, mail to the catcher, ports freed on stop."""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mock_portal.__main__ import build_parser, main
+from mock_portal.server import PortalStack, PortalStackError
+
+
+def http(method: str, url: str, body: Any = None) -> tuple[int, Any]:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+@pytest.fixture
+def stack_factory(tmp_path: Path, portal_env: None) -> Iterator[Any]:
+    """Start PortalStacks on free ports with their own database; all are stopped afterwards."""
+    started: list[PortalStack] = []
+
+    def start(**options: Any) -> PortalStack:
+        stack = PortalStack(
+            port=0, smtp_port=0, mail_port=0, database_url=f"sqlite:///{tmp_path}/s{len(started)}.db", **options
+        )
+        started.append(stack.start())
+        return stack
+
+    yield start
+    for stack in started:
+        stack.stop()
+
+
+def test_the_stack_serves_the_portal_over_real_http(stack_factory: Any) -> None:
+    stack = stack_factory()
+
+    status, page = http("GET", stack.base_url + "/login")
+
+    assert status == 200 and b"Sign in" in page
+    assert stack.demo is not None and stack.demo.email == "demo@portal.example"
+
+
+def test_the_test_api_is_absent_unless_testing(stack_factory: Any) -> None:
+    stack = stack_factory(testing=False)
+
+    status, _ = http("POST", stack.base_url + "/__test__/accounts", {})
+
+    assert status == 404
+
+
+def test_in_testing_mode_a_reminder_links_to_this_portal(stack_factory: Any) -> None:
+    stack = stack_factory(testing=True, seed_demo=False)
+    status, body = http("POST", stack.base_url + "/__test__/accounts", {"subscriptions": [{"renewal_in_days": 10}]})
+    assert status == 201
+    number = json.loads(body)["subscriptions"][0]["number"]
+
+    status, body = http("POST", stack.base_url + "/__test__/jobs/reminders")
+    assert (status, json.loads(body)) == (200, {"sent": 1})
+
+    _, found = http("GET", f"{stack.mail_api_url}/api/v1/search?query=subject:%22{number}%22")
+    (message,) = json.loads(found)["messages"]
+    _, full = http("GET", f"{stack.mail_api_url}/api/v1/message/{message['ID']}")
+    assert f"{stack.base_url}/subscriptions/{number}/renew" in json.loads(full)["Text"]
+
+
+def test_stop_frees_every_port(stack_factory: Any) -> None:
+    stack = stack_factory()
+    ports = [int(stack.base_url.rsplit(":", 1)[1]), stack.smtp_port, int(stack.mail_api_url.rsplit(":", 1)[1])]
+
+    stack.stop()
+
+    assert all(port_is_free(port) for port in ports), ports
+
+
+def test_a_port_in_use_is_a_clear_error(stack_factory: Any, tmp_path: Path) -> None:
+    running = stack_factory()
+    port = int(running.base_url.rsplit(":", 1)[1])
+
+    with pytest.raises(PortalStackError, match=f"port {port} is in use.*--port 0"):
+        PortalStack(port=port, smtp_port=0, mail_port=0, database_url=f"sqlite:///{tmp_path}/other.db").start()
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "::"])
+def test_testing_mode_refuses_a_host_other_machines_can_reach(host: str) -> None:
+    with pytest.raises(PortalStackError, match="force"):
+        PortalStack(host=host, testing=True)
+
+
+def test_testing_mode_on_a_public_host_is_allowed_when_forced() -> None:
+    PortalStack(host="0.0.0.0", testing=True, force=True)
+
+
+def test_testing_mode_on_loopback_needs_no_force() -> None:
+    PortalStack(host="127.0.0.1", testing=True)
+    PortalStack(host="localhost", testing=True)
+
+
+def test_every_flag_has_an_environment_twin(monkeypatch: pytest.MonkeyPatch) -> None:
+    twins = {
+        "PORTAL_HOST": "127.0.0.2", "PORTAL_PORT": "5001", "PORTAL_SMTP_PORT": "1026", "PORTAL_MAIL_PORT": "8026",
+        "PORTAL_TESTING": "1", "PORTAL_DATABASE_URL": "sqlite:///x.db", "PORTAL_KEEP_DATA": "true",
+    }  # fmt: skip
+    for name, value in twins.items():
+        monkeypatch.setenv(name, value)
+
+    args = build_parser().parse_args(["serve"])
+
+    assert (args.host, args.port, args.smtp_port, args.mail_port) == ("127.0.0.2", 5001, 1026, 8026)
+    assert (args.testing, args.database_url, args.keep_data) == (True, "sqlite:///x.db", True)
+
+
+def test_a_bad_port_is_refused_with_a_clear_message(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["serve", "--port", "70000"])
+
+    assert "70000 is not a port number" in capsys.readouterr().err
+
+
+def test_the_reminders_command_sends_and_says_how_many(stack_factory: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    stack = stack_factory(seed_demo=True)
+    database = stack.database_url
+
+    code = main(["reminders", "--database-url", database, "--smtp-port", str(stack.smtp_port),
+                 "--base-url", stack.base_url])  # fmt: skip
+
+    assert code == 0
+    assert "Sent 7 renewal reminder(s)" in capsys.readouterr().out  # the demo's seven renewable subscriptions
+    assert main(["reminders", "--database-url", database, "--smtp-port", str(stack.smtp_port)]) == 0
+    assert "Sent 0 renewal reminder(s)" in capsys.readouterr().out
