@@ -13,8 +13,15 @@ _CSN = re.compile(r"[0-9]{10}")
 _CURRENCY = re.compile(r"[A-Za-z]{3}")
 
 
+SELECTION_HINT = "selection"
+
+
 class SelectionError(ValueError):
-    """A request that names no subscriptions, or names them wrongly; the message says what to do."""
+    """A request that names no subscriptions, or names them wrongly; the message says what to do, `hint` where."""
+
+    def __init__(self, message: str, hint: str = SELECTION_HINT) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 def check_numbers(numbers: Iterable[str]) -> tuple[str, ...]:
@@ -23,7 +30,7 @@ def check_numbers(numbers: Iterable[str]) -> tuple[str, ...]:
     for raw in numbers:
         number = raw.strip()
         if not _NUMBER.fullmatch(number):
-            raise SelectionError(f"{raw!r} is not a subscription number; use its 12 digits, e.g. 123456789012.")
+            raise SelectionError(f"{raw!r} is not a subscription number; use its 12 digits, e.g. 123456789012.", "NUMBER")
         checked[number] = None
     return tuple(checked)
 
@@ -32,7 +39,7 @@ def check_csn(value: str) -> str:
     """Return a customer number (CSN): 10 digits."""
     csn = value.strip()
     if not _CSN.fullmatch(csn):
-        raise SelectionError(f"--csn {value!r} is not a customer number; use its 10 digits, e.g. 1234567890.")
+        raise SelectionError(f"{value!r} is not a customer number; use its 10 digits, e.g. 1234567890.", "--csn")
     return csn
 
 
@@ -40,7 +47,7 @@ def check_currency(value: str) -> str:
     """Return a currency code in capitals: 3 letters."""
     currency = value.strip()
     if not _CURRENCY.fullmatch(currency):
-        raise SelectionError(f"--currency {value!r} is not a currency code; use 3 letters such as USD, EUR, GBP or JPY.")
+        raise SelectionError(f"{value!r} is not a currency code; use 3 letters such as USD, EUR, GBP or JPY.", "--currency")
     return currency.upper()
 
 
@@ -48,7 +55,7 @@ def check_payment_method(value: str) -> str:
     """Return a payment method the portal knows."""
     method = value.strip().lower()
     if method not in PAYMENT_METHODS:
-        raise SelectionError(f"--payment-method {value!r} is not a payment method; use one of {', '.join(PAYMENT_METHODS)}.")
+        raise SelectionError(f"{value!r} is not a payment method; use one of {', '.join(PAYMENT_METHODS)}.", "--payment-method")
     return method
 
 
@@ -75,16 +82,6 @@ class Selection:
             return "every eligible subscription"
         parts = [f"CSN {self.csn}" if self.csn else "", self.currency or "", self.payment_method or ""]
         return "eligible subscriptions with " + " · ".join(p for p in parts if p)
-
-    def matches(self, csn: str, currency: str, payment_method: str) -> bool:
-        """True when a subscription in this group is selected by the filter (or by --all-eligible)."""
-        return (
-            self.all_eligible
-            or (self.by_filter
-                and self.csn in (None, csn)
-                and self.currency in (None, currency.upper())
-                and self.payment_method in (None, payment_method))
-        )  # fmt: skip
 
 
 def build_selection(
@@ -114,9 +111,9 @@ def build_selection(
     ]
     if not ways:
         raise SelectionError(
-            "Nothing selected: name subscription numbers, or filter with --csn/--currency/--payment-method, "
+            "nothing selected: name subscription numbers, or filter with --csn/--currency/--payment-method, "
             "or pass --all-eligible."
         )
     if len(ways) > 1:
-        raise SelectionError(f"Choose one way to select subscriptions, not {' and '.join(ways)}.")
+        raise SelectionError(f"choose one way to select subscriptions, not {' and '.join(ways)}.")
     return selection

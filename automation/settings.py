@@ -12,6 +12,14 @@ from automation.browser import BrowserOptions
 STATE_DIR = Path(".renewals")
 
 
+class SettingsError(ValueError):
+    """An option that is missing or malformed; `hint` names the flag and its environment twin."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
 @dataclass(frozen=True)
 class RenewSettings:
     """Where the portal and the mailbox are, who signs in, and how to get a browser."""
@@ -37,7 +45,7 @@ def default_storage_state(base_url: str, email: str, state_dir: Path = STATE_DIR
 def _url(value: str, flag: str, env: str) -> str:
     url = value.strip().rstrip("/")
     if urlparse(url).scheme not in {"http", "https"} or not urlparse(url).hostname:
-        raise ValueError(f"{flag} {value!r} is not an http:// or https:// address (flag {flag} or {env}).")
+        raise SettingsError(f"{value!r} is not an http:// or https:// address.", f"{flag} / {env}")
     return url
 
 
@@ -55,11 +63,11 @@ def renew_settings(
 ) -> RenewSettings:
     """Check what the parsed options say and fill in the defaults that depend on others."""
     if not email:
-        raise ValueError("Missing the portal user's email: pass --email or set RENEWALS_EMAIL.")
+        raise SettingsError("required (the portal user's email): pass --email or set RENEWALS_EMAIL.", "--email")
     if not password:
-        raise ValueError(f"Missing the password for {email}: pass --password or set RENEWALS_PASSWORD.")
+        raise SettingsError(f"required (the password of {email}): pass --password or set RENEWALS_PASSWORD.", "--password")
     if browser.connect and browser.cdp:
-        raise ValueError("Choose one remote browser: --connect (RENEWALS_CONNECT) or --cdp (RENEWALS_CDP), not both.")
+        raise SettingsError("choose one remote browser, not both.", "--connect / --cdp")
     base_url = _url(base_url, "--base-url", "RENEWALS_BASE_URL")
     return RenewSettings(
         base_url=base_url,
