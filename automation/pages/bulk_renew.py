@@ -71,9 +71,10 @@ class BulkRenewPage(PortalPage):
         name = re.compile("".join(rf"(?=.*(?<!\w){re.escape(p)}(?!\w))" for p in parts))
         return self.main.get_by_role("group", name=name)
 
-    def checkbox(self, number: str) -> Locator:
-        """The checkbox of subscription `number` (its label starts with the number)."""
-        return self.main.get_by_role("checkbox", name=re.compile(rf"^{re.escape(number)}(?!\w)"))
+    def checkbox(self, number: str, group: tuple[str, str, str] | None = None) -> Locator:
+        """The checkbox of subscription `number` (its label holds the number); naming its group makes the lookup cheaper."""
+        scope = self.group(*group) if group else self.main
+        return scope.get_by_label(number)
 
     def groups(self) -> list[BulkGroup]:
         """Every group on the page with its subscription numbers."""
@@ -81,10 +82,15 @@ class BulkRenewPage(PortalPage):
         raw: list[dict[str, Any]] = self.fieldsets.evaluate_all(_READ_GROUPS)
         return [_group_from(entry) for entry in raw]
 
-    def select(self, numbers: Iterable[str]) -> None:
-        """Tick the checkbox of each subscription."""
+    def select(self, numbers: Iterable[str], group: tuple[str, str, str] | None = None) -> None:
+        """Tick the checkbox of each subscription (optionally all in one group: (CSN, currency, payment method))."""
         for number in numbers:
-            self.checkbox(number).check()
+            self.checkbox(number, group).check()
+
+    def unselect(self, numbers: Iterable[str], group: tuple[str, str, str] | None = None) -> None:
+        """Untick the checkbox of each subscription."""
+        for number in numbers:
+            self.checkbox(number, group).uncheck()
 
     def select_all(self, csn: str, currency: str, payment_method: str) -> None:
         """Tick Select all in one group."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -58,6 +59,7 @@ class SubscriptionsPage(PortalPage):
         self.bulk_actions = page.get_by_role("button", name="Bulk actions", exact=True)
         self.bulk_menu = page.get_by_role("menu")
         self.bulk_renew_item = self.bulk_menu.get_by_role("menuitem", name="Renew", exact=True)
+        self.today_note = self.main.get_by_text(re.compile(r"^Today is "))
 
     @classmethod
     def visit(cls, page: Page, base_url: str) -> SubscriptionsPage:
@@ -75,6 +77,13 @@ class SubscriptionsPage(PortalPage):
         if row.count() == 0:
             raise PageError(f"subscription {number} is not in the list at {self.page.url}")
         return row
+
+    def today(self) -> date | None:
+        """The account's "today" as the page states it, or None when the page does not say."""
+        self.table.wait_for()
+        if self.today_note.count() == 0:
+            return None
+        return iso_date(self.today_note.first.get_by_role("time").first.get_attribute("datetime"), "today")
 
     def renewal_date(self, number: str) -> date:
         """The renewal date shown for subscription `number`."""

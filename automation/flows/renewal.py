@@ -1,0 +1,400 @@
+"""renew_one and renew_many: drive the portal from sign-in to confirmation email, and check the renewal rules on the way."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+
+from mock_portal.rules.terms import TERM_LABELS, add_term
+
+from ..mailbox import Mailbox, MailboxError, MailboxTimeout, UnexpectedMessages
+from ..pages import (
+    BulkGroup,
+    BulkRenewPage,
+    CartLine,
+    CartPage,
+    ConfirmationPage,
+    ConfirmedLine,
+    ConfirmedOrder,
+    PageError,
+    PortalPage,
+    PortalRefused,
+    SubscriptionRow,
+    SubscriptionsPage,
+)
+from .planning import MAX_PER_CHECKOUT, plan_checkouts
+from .results import (
+    RULE_DATES,
+    RULE_EMAIL_LISTS,
+    RULE_LIMIT,
+    RULE_ONE_EMAIL,
+    RULE_ORDER_PER_GROUP,
+    EmailFound,
+    FlowError,
+    RenewalResult,
+    RenewedSubscription,
+    RuleBroken,
+)
+from .session import SignInDetails, sign_in
+
+GroupFilter = Callable[[str, str, str], bool]
+"""Chooses whole bulk groups: (CSN, currency, payment method code) → renew this group?"""
+
+Progress = Callable[[int, int, str], None]
+"""Told (subscriptions done, subscriptions requested, step just finished) after each checkout."""
+
+TERM_BY_LABEL = {label: code for code, label in TERM_LABELS.items()}
+
+
+def group_filter(csn: str | None = None, currency: str | None = None, payment_method: str | None = None) -> GroupFilter:
+    """A GroupFilter matching every given part (None matches anything)."""
+
+    def matches(group_csn: str, group_currency: str, group_method: str) -> bool:
+        return (
+            csn in (None, group_csn)
+            and (currency is None or currency.upper() == group_currency.upper())
+            and payment_method in (None, group_method)
+        )
+
+    return matches
+
+
+class _Run:
+    """One flow's shared state: where it is, what it saw before, what it ordered, and how long each step took."""
+
+    def __init__(self, page: Page, mailbox: Mailbox, renew_now: bool, email_timeout: float, email_settle: float) -> None:
+        self.page, self.mailbox, self.renew_now = page, mailbox, renew_now
+        self.email_timeout, self.email_settle = email_timeout, email_settle
+        self.started = time.perf_counter()
+        self.result = RenewalResult()
+        self.before: dict[str, SubscriptionRow] = {}
+        self.orders: list[ConfirmedOrder] = []
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        """Time a step; turn a page or Playwright failure inside it into a FlowError naming the step."""
+        start = time.perf_counter()
+        try:
+            yield
+        except (RuleBroken, FlowError):
+            raise
+        except PortalRefused as error:
+            raise FlowError(name, f"{error.action} refused: {error.message}") from error
+        except PageError as error:
+            raise FlowError(name, str(error)) from error
+        except PlaywrightError as error:
+            first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise FlowError(name, f"{first_line} (page: {self.page.url})") from error
+        finally:
+            self.result.durations[name] = self.result.durations.get(name, 0.0) + time.perf_counter() - start
+
+    def read_before(self, portal: PortalPage, numbers: Sequence[str]) -> SubscriptionsPage:
+        """Open the list and keep every row; the requested numbers must be there and offer Renew."""
+        subscriptions = portal.go_to_subscriptions()
+        self.before = {row.number: row for row in subscriptions.subscriptions()}
+        missing = [n for n in numbers if n not in self.before]
+        if missing:
+            raise FlowError("read dates before", f"not in this account: {', '.join(missing)}")
+        for number in numbers:
+            row = self.before[number]
+            if not row.can_renew:
+                raise FlowError("read dates before", f"subscription {number} can't be renewed: {row.reason}")
+        return subscriptions
+
+    def check_out(self, step: str, cart: CartPage, chunk: Sequence[str]) -> ConfirmationPage:
+        """Cart → Check out → (Renew now) → Place order; then check what was ordered against the cart."""
+        lines = cart.lines()
+        in_cart = [line.number for line in lines]
+        if sorted(in_cart) != sorted(chunk):
+            raise FlowError(step, f"the cart holds {_show(in_cart)}, expected {_show(chunk)}")
+        if len(in_cart) > MAX_PER_CHECKOUT:
+            raise RuleBroken(RULE_LIMIT, f"{step}: the cart took {len(in_cart)} subscriptions for one checkout")
+        checkout = cart.check_out()
+        if checkout.needs_renew_now():
+            if not self.renew_now:
+                message = checkout.place_order_expecting_refusal()
+                raise FlowError(step, f"checkout refused: {message} (Renew now was not allowed)")
+            checkout.tick_renew_now()
+        try:
+            confirmation = checkout.place_order()
+        except PortalRefused as refused:
+            raise FlowError(step, f"checkout refused: {refused.message}") from refused
+        orders = confirmation.orders()
+        _verify_checkout(step, lines, orders)
+        self.orders += orders
+        self.result.orders += [order.number for order in orders]
+        self.result.checkouts += 1
+        return confirmation
+
+    def finish(self, portal: PortalPage) -> RenewalResult:
+        """Read the dates after, check them and the confirmation emails, and return the result."""
+        with self.step("read dates after"):
+            subscriptions = portal.go_to_subscriptions()
+            after = {row.number: row for row in subscriptions.subscriptions()}
+            today = subscriptions.today()
+        self.result.subscriptions = _verify_dates(self.orders, self.before, after, today)
+        with self.step("confirmation emails"):
+            self.result.emails = _check_emails(self.mailbox, self.orders, self.email_timeout, self.email_settle)
+        self.result.durations["total"] = time.perf_counter() - self.started
+        return self.result
+
+
+def renew_one(
+    page: Page,
+    base_url: str,
+    mailbox: Mailbox,
+    number: str,
+    credentials: SignInDetails,
+    *,
+    renew_now: bool = True,
+    storage_state: str | Path | None = None,
+    via: Literal["list", "detail"] = "list",
+    email_timeout: float = 10.0,
+    email_settle: float = 0.5,
+) -> RenewalResult:
+    """Renew one subscription (R6): Subscriptions and contracts → Renew (in the list, or on the product's page)
+    → cart → checkout (ticking Renew now when early and `renew_now`) → Place order; check dates and the one email."""
+    run = _Run(page, mailbox, renew_now, email_timeout, email_settle)
+    with run.step("sign in"):
+        portal = sign_in(page, base_url, credentials, storage_state)
+    with run.step("read dates before"):
+        subscriptions = run.read_before(portal, [number])
+    with run.step(f"renew {number}"):
+        cart = subscriptions.renew(number) if via == "list" else subscriptions.open(number).renew()
+        cart = _only_in_cart(cart, [number])
+    with run.step("checkout 1 of 1"):
+        confirmation = run.check_out("checkout 1 of 1", cart, [number])
+    return run.finish(confirmation)
+
+
+def renew_many(
+    page: Page,
+    base_url: str,
+    mailbox: Mailbox,
+    numbers: Sequence[str],
+    credentials: SignInDetails,
+    *,
+    groups: GroupFilter | None = None,
+    all_eligible: bool = False,
+    renew_now: bool = True,
+    storage_state: str | Path | None = None,
+    limit: int = MAX_PER_CHECKOUT,
+    email_timeout: float = 10.0,
+    email_settle: float = 0.5,
+    progress: Progress | None = None,
+) -> RenewalResult:
+    """Renew several subscriptions (R7) through Bulk actions › Renew, chosen by `numbers`, by whole groups
+    (`groups`), or `all_eligible`; more than `limit` (100) are split into several checkouts. One order and one
+    email per (CSN, currency, payment method) in each checkout (R8); renewal dates must not move (R2)."""
+    numbers = list(dict.fromkeys(numbers))
+    if sum([bool(numbers), groups is not None, all_eligible]) != 1:
+        raise ValueError("choose subscriptions one way: numbers, groups=<filter> or all_eligible=True")
+    run = _Run(page, mailbox, renew_now, email_timeout, email_settle)
+    with run.step("sign in"):
+        portal = sign_in(page, base_url, credentials, storage_state)
+    with run.step("read dates before"):
+        subscriptions = run.read_before(portal, numbers)
+    with run.step("select subscriptions"):
+        bulk = subscriptions.open_bulk_renew()
+        offered = bulk.groups()
+        by_group = _choose(offered, numbers, groups)
+    plan = plan_checkouts(by_group, limit)
+    total, done = sum(len(chunk) for chunk in plan), 0
+    current: PortalPage = bulk
+    for index, chunk in enumerate(plan, start=1):
+        step = f"checkout {index} of {len(plan)}"
+        with run.step(step):
+            if index > 1:
+                bulk = current.go_to_subscriptions().open_bulk_renew()
+                offered = bulk.groups()
+            _select(step, bulk, offered, chunk)
+            try:
+                cart = bulk.renew_selected()
+            except PortalRefused as refused:
+                raise FlowError(step, f"bulk renew refused: {refused.message}") from refused
+            current = run.check_out(step, cart, chunk)
+        done += len(chunk)
+        if progress is not None:
+            progress(done, total, step)
+    return run.finish(current)
+
+
+GroupKey = tuple[str, str, str]
+
+
+def _choose(offered: list[BulkGroup], numbers: Sequence[str], groups: GroupFilter | None) -> dict[GroupKey, list[str]]:
+    """What to renew, per group in page order; requested numbers keep their requested order inside a group."""
+    by_group: dict[GroupKey, list[str]] = {}
+    if numbers:
+        group_of = {n: g.key for g in offered for n in g.numbers}
+        missing = [n for n in numbers if n not in group_of]
+        if missing:
+            raise FlowError("select subscriptions", f"not offered on the Renew subscriptions page: {_show(missing)}")
+        for group in offered:
+            chosen = [n for n in numbers if group_of[n] == group.key]
+            if chosen:
+                by_group[group.key] = chosen
+        return by_group
+    for group in offered:
+        if groups is None or groups(*group.key):
+            by_group[group.key] = list(group.numbers)
+    if not by_group:
+        what = "no subscription can be renewed today" if groups is None else "no eligible subscription is in a matching group"
+        shown = "; ".join(f"CSN {g.csn} · {g.currency} · {g.payment_method_label}" for g in offered) or "none"
+        raise FlowError("select subscriptions", f"{what} (groups offered: {shown})")
+    return by_group
+
+
+def _select(step: str, bulk: BulkRenewPage, offered: list[BulkGroup], chunk: Sequence[str]) -> None:
+    """Tick the chunk: Select all where it is a whole group, single boxes otherwise; then check the live count."""
+    wanted = set(chunk)
+    on_page = {n for g in offered for n in g.numbers}
+    if missing := [n for n in chunk if n not in on_page]:
+        raise FlowError(step, f"no longer offered on the Renew subscriptions page: {_show(missing)}")
+    for group in offered:
+        members = [n for n in group.numbers if n in wanted]
+        others = [n for n in group.numbers if n not in wanted]
+        if not members:
+            continue
+        # Select all and untick the rest when that takes fewer clicks (each click costs a browser round trip).
+        if len(members) > 1 and 1 + len(others) < len(members):
+            bulk.select_all(*group.key)
+            bulk.unselect(others, group.key)
+        else:
+            bulk.select(members, group.key)
+    count = bulk.selected_count()
+    if count != len(chunk):
+        raise FlowError(step, f"ticked {len(chunk)} subscriptions but the page counts {count} selected")
+
+
+def _only_in_cart(cart: CartPage, numbers: Sequence[str]) -> CartPage:
+    """Take out anything an earlier session left in the cart, so the checkout holds only what was asked."""
+    for line in cart.lines():
+        if line.number not in numbers:
+            cart = cart.remove(line.number)
+    return cart
+
+
+def _verify_checkout(step: str, lines: list[CartLine], orders: list[ConfirmedOrder]) -> None:
+    """The confirmation holds exactly the cart, as one order per transaction (R8), at most 100 in all (R7)."""
+    group_of = {line.number: line.transaction for line in lines}
+    ordered = [n for order in orders for n in order.subscription_numbers]
+    if len(ordered) > MAX_PER_CHECKOUT:
+        raise RuleBroken(RULE_LIMIT, f"{step}: the portal placed {len(ordered)} subscriptions in one checkout")
+    if sorted(ordered) != sorted(group_of):
+        extra = sorted(set(ordered) - set(group_of))
+        lacking = sorted(set(group_of) - set(ordered))
+        raise FlowError(
+            step, f"the confirmation does not match the cart (not ordered: {_show(lacking)}; unexpected: {_show(extra)})"
+        )
+    transactions = list(dict.fromkeys(group_of[n] for n in group_of))
+    if len(orders) != len(transactions):
+        raise RuleBroken(
+            RULE_ORDER_PER_GROUP,
+            f"{step} held {len(transactions)} transaction(s) ({'; '.join(transactions)}) "
+            f"but the portal placed {len(orders)} order(s) ({', '.join(o.number for o in orders)})",
+        )
+    for order in orders:
+        mixed = sorted({group_of[n] for n in order.subscription_numbers})
+        if len(mixed) != 1:
+            raise RuleBroken(RULE_ORDER_PER_GROUP, f"{step}: order {order.number} mixes transactions {'; '.join(mixed)}")
+
+
+def _verify_dates(
+    orders: list[ConfirmedOrder], before: dict[str, SubscriptionRow], after: dict[str, SubscriptionRow], today: date | None
+) -> list[RenewedSubscription]:
+    """Each renewed term starts at the unchanged renewal date and runs one term; the list shows the same anniversary."""
+    renewed = []
+    for order in orders:
+        for line in order.lines:
+            row = before[line.number]
+            _check_line_dates(order.number, line, row)
+            listed = after[line.number].renewal_date if line.number in after else None
+            # Once today passes the old date, a paid term rolls the anniversary forward to exactly one term later;
+            # an order awaiting a Konbini/ATM payment has paid nothing yet, so its date stays put.
+            rolls = line.renewed_through is not None and not order.awaiting_payment
+            if today is None:
+                expected = [row.renewal_date] + ([line.renewed_through] if rolls else [])
+            else:
+                expected = [line.renewed_through if rolls and today > row.renewal_date else row.renewal_date]
+            if listed is None or listed not in expected:
+                raise RuleBroken(
+                    RULE_DATES,
+                    f"subscription {line.number}: the list showed renewal date {row.renewal_date} before and "
+                    f"{listed} after order {order.number}; expected {' or '.join(str(d) for d in expected)}"
+                    + (f" (today is {today})" if today else ""),
+                )
+            renewed.append(
+                RenewedSubscription(line.number, order.number, row.renewal_date, line.renewal_date, line.renewed_through, listed)
+            )
+    return renewed
+
+
+def _check_line_dates(order: str, line: ConfirmedLine, row: SubscriptionRow) -> None:
+    if line.renewal_date != row.renewal_date:
+        raise RuleBroken(
+            RULE_DATES,
+            f"subscription {line.number}: renewal date {row.renewal_date} before, "
+            f"but order {order}'s confirmation shows {line.renewal_date}",
+        )
+    term = TERM_BY_LABEL.get(row.term)
+    if term is not None and line.renewed_through is not None:
+        expected = add_term(row.renewal_date, term)
+        if line.renewed_through != expected:
+            raise RuleBroken(
+                RULE_DATES,
+                f"subscription {line.number}: order {order} renews through {line.renewed_through}, but a "
+                f"{row.term.lower()} term from the unchanged date {row.renewal_date} runs through {expected}",
+            )
+
+
+def _check_emails(
+    mailbox: Mailbox, orders: list[ConfirmedOrder], timeout: float, settle: float
+) -> dict[str, list[EmailFound]]:
+    """Exactly one confirmation email per order, listing each of its subscriptions with its renewal date (R8).
+    Orders are waited for side by side, so the settle time is paid once rather than once per order."""
+    if not orders:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(8, len(orders))) as pool:
+        futures = [pool.submit(_one_email, mailbox, order, timeout, settle) for order in orders]
+        found = [future.result() for future in futures]  # the first failure, in order, propagates
+    return {order.number: emails for order, emails in zip(orders, found, strict=True)}
+
+
+def _one_email(mailbox: Mailbox, order: ConfirmedOrder, timeout: float, settle: float) -> list[EmailFound]:
+    query = f'subject:"Order confirmation {order.number}"'
+    try:
+        summaries = mailbox.wait_for(query, 1, timeout=timeout, settle=settle)
+    except MailboxTimeout as error:
+        raise RuleBroken(RULE_ONE_EMAIL, f"no confirmation email for order {order.number}: {error}") from error
+    except UnexpectedMessages as error:
+        raise RuleBroken(RULE_ONE_EMAIL, f"more than one confirmation email for order {order.number}: {error}") from error
+    except MailboxError as error:
+        raise FlowError("confirmation emails", str(error)) from error
+    message = mailbox.get(summaries[0].id)
+    body = message.text or message.html
+    lines = body.splitlines()
+    for line in order.lines:
+        wanted = line.renewal_date.isoformat()
+        if not any(line.number in text and wanted in text for text in lines):
+            raise RuleBroken(
+                RULE_EMAIL_LISTS,
+                f"the email {message.subject!r} does not list subscription {line.number} with renewal date {wanted}",
+            )
+    return [EmailFound(s.id, s.subject) for s in summaries]
+
+
+def _show(numbers: Sequence[str] | list[str], most: int = 10) -> str:
+    items = list(numbers)
+    if not items:
+        return "none"
+    shown = ", ".join(items[:most])
+    return shown + (f" and {len(items) - most} more" if len(items) > most else "")
