@@ -129,9 +129,7 @@ def _renew(settings: RenewSettings, selection: Selection, *, bulk: bool) -> None
 
 @app.command()
 def renew(
-    numbers: Annotated[
-        list[str], typer.Argument(metavar="NUMBER", help="12-digit subscription numbers; each is its own order.")
-    ],
+    numbers: Annotated[list[str], typer.Argument(metavar="NUMBER", help="12-digit subscription numbers; each is its own order.")],
     base_url: BaseUrl = DEFAULT_BASE_URL,
     email: Email = None,
     password: Password = None,
@@ -276,7 +274,7 @@ def demo(
     out.print(report.counts_line([result.single, result.bulk]), style="green")
     for what, path in (("video", result.video), ("trace", result.trace), ("summary", result.summary)):
         if path is not None:
-            out.print(f"{what:>8}: {path}", markup=False, highlight=False)
+            out.print(f"{what:>8}: {path}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
