@@ -43,12 +43,17 @@ def _json_body(*, required: bool) -> Any:
 def _object_body(allowed: set[str], *, required: bool) -> dict[str, Any]:
     body = _json_body(required=required)
     if not isinstance(body, dict):
-        _fail(400, f"body: must be a JSON object, got {type(body).__name__}")
+        _fail(400, f"body: must be a JSON object, got {_json_type(body)}")
     for key in body:
         if key not in allowed:
             hint = f"allowed fields are {', '.join(sorted(allowed))}" if allowed else "this endpoint takes no fields"
             _fail(400, f"{key[:60]}: unknown field; {hint}")
     return body
+
+
+def _json_type(value: Any) -> str:
+    kinds = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
+    return "null" if value is None else kinds.get(type(value), type(value).__name__)
 
 
 def _iso(value: date | None) -> str | None:

@@ -164,9 +164,20 @@ def parse_date(value: Any, where: str) -> date:
     )
 
 
+def _is_text(value: Any) -> bool:
+    """A str the database can store: JSON may carry lone surrogates ("\\ud800"), which UTF-8 can't encode."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _string(value: Any, where: str, max_length: int) -> str:
-    if isinstance(value, str) and value.strip() and len(value) <= max_length:
-        return value.strip()
+    if _is_text(value) and value.strip() and len(value) <= max_length:
+        return str(value).strip()
     raise SpecError(where, f"{_show(value)} is not allowed; use a non-empty string of at most {max_length} characters")
 
 
@@ -197,7 +208,7 @@ class _SubSpec:
 def _parse_user(raw: Any, where: str) -> _UserSpec:
     spec = _object(raw, where, USER_FIELDS)
     email = spec.get("email")
-    if email is not None and not (isinstance(email, str) and _EMAIL.fullmatch(email) and len(email) <= 254):
+    if email is not None and not (_is_text(email) and _EMAIL.fullmatch(email) and len(email) <= 254):
         raise SpecError(f"{where}.email", f"{_show(email)} is not an email address; use e.g. name@example.com")
     password = spec.get("password")
     if password is not None:
