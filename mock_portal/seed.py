@@ -40,9 +40,16 @@ def load_scenario(path: Path | None = None) -> dict[str, Any]:
     return dict(json.loads((path or SCENARIO_PATH).read_text(encoding="utf-8")))
 
 
-def seed_demo(db: Session, scenario_path: Path | None = None, today: date | None = None) -> DemoAccount:
-    """Create the demo account (once: an existing one is returned as it is). Needs an app context for today."""
+def seed_demo(
+    db: Session, scenario_path: Path | None = None, today: date | None = None, seed: int | None = None
+) -> DemoAccount:
+    """Create the demo account (once: an existing one is returned as it is). Needs an app context for today.
+
+    `seed` replaces the scenario's seed: other made-up names and numbers, the same cases.
+    """
     scenario = load_scenario(scenario_path)
+    if seed is not None:
+        scenario["seed"] = seed
     cases = [s["case"] for s in scenario["subscriptions"]]
     reasons = {s["case"]: s.get("expect_reason") for s in scenario["subscriptions"]}
     existing = db.scalar(select(User).where(func.lower(User.email) == scenario["email"].lower()))

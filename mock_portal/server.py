@@ -51,7 +51,7 @@ class PortalStack:
 
     Ports may be 0 to pick free ones; the properties report the real ones once started. With `smtp_host` set,
     mail goes to that server (e.g. a real Mailpit) and no catcher is started; `mail_api_url` then says where its
-    API is.
+    API is. `demo_seed` replaces the demo scenario's seed (other names and numbers, the same cases).
     """
 
     def __init__(
@@ -65,6 +65,7 @@ class PortalStack:
         database_url: str | None = None,
         reset: bool = True,
         seed_demo: bool = True,
+        demo_seed: int | None = None,
         smtp_host: str | None = None,
         mail_api_url: str | None = None,
         force: bool = False,
@@ -77,7 +78,7 @@ class PortalStack:
                 "--force (force=True) if you really mean it."
             )
         self.host, self.port, self.testing = host, port, testing
-        self.database_url, self.reset, self.seed = database_url, reset, seed_demo
+        self.database_url, self.reset, self.seed, self.demo_seed = database_url, reset, seed_demo, demo_seed
         self._smtp_host, self._smtp_port, self._mail_port = smtp_host, smtp_port, mail_port
         self._mail_api_url = mail_api_url
         self._config = config or {}
@@ -149,7 +150,7 @@ class PortalStack:
             with self.app.app_context():
                 db = new_session(self.app)
                 try:
-                    self._demo = seed_demo(db)
+                    self._demo = seed_demo(db, seed=self.demo_seed)
                 finally:
                     db.close()
         self._worker = OutboxWorker(self.app).start()

@@ -111,3 +111,14 @@ def test_seeding_again_returns_the_existing_demo(fresh_app: Flask, demo: DemoAcc
 
     assert again == demo
     assert count == len(demo.subscriptions)
+
+
+def test_another_seed_gives_other_numbers_for_the_same_cases(tmp_path: Path, portal_env: None, demo: DemoAccount) -> None:
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/other.db"})
+    with app.app_context():
+        db = new_session(app)
+        other = seed_demo(db, seed=7)
+        db.close()
+
+    assert other.subscriptions.keys() == demo.subscriptions.keys()
+    assert set(other.subscriptions.values()).isdisjoint(demo.subscriptions.values())
