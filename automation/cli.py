@@ -110,6 +110,10 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
+def _say(line: str) -> None:
+    err.print(line, markup=False, highlight=False)
+
+
 def _renew(settings: RenewSettings, selection: Selection, *, bulk: bool) -> None:
     from automation import runner  # imports Playwright; --help stays fast without it
 
@@ -267,11 +271,11 @@ def demo(
 
     browser = replace(BrowserOptions.from_env(), headed=headed, slowmo=slowmo)
     try:
-        result = run_demo(DemoOptions(out=out_dir, browser=browser, video=not no_video, seed=seed), say=err.print)
+        result = run_demo(DemoOptions(out=out_dir, browser=browser, video=not no_video, seed=seed), say=_say)
     except (RuleBroken, FlowError, BrowserNotFound) as error:
         raise _fail(str(error)) from None
     out.print(report.renewal_table([result.single, result.bulk]))
-    out.print(report.counts_line([result.single, result.bulk]), style="green")
+    out.print(report.counts_line([result.single, result.bulk]), style="green", highlight=False)
     for what, path in (("video", result.video), ("trace", result.trace), ("summary", result.summary)):
         if path is not None:
             out.print(f"{what:>8}: {path}", markup=False, highlight=False, soft_wrap=True)

@@ -64,15 +64,19 @@ def renewal_table(results: list[RenewalResult]) -> Table:
     return table
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def counts_line(results: list[RenewalResult]) -> str:
-    """Renewed N subscription(s) in N order(s) over N checkout(s); N confirmation email(s)."""
+    """Renewed N subscriptions in N orders over N checkouts; N confirmation emails."""
     subscriptions = sum(len(r.subscriptions) for r in results)
     orders = sum(len(r.orders) for r in results)
     checkouts = sum(r.checkouts for r in results)
     emails = sum(len(found) for r in results for found in r.emails.values())
     return (
-        f"Renewed {subscriptions} subscription(s) in {orders} order(s) over {checkouts} checkout(s); "
-        f"{emails} confirmation email(s), one per order; renewal dates unchanged."
+        f"Renewed {_count(subscriptions, 'subscription')} in {_count(orders, 'order')} over {_count(checkouts, 'checkout')}; "
+        f"{_count(emails, 'confirmation email')}, one per order; renewal dates unchanged."
     )
 
 
@@ -80,7 +84,7 @@ def print_outcome(console: Console, outcome: Outcome) -> None:
     """The summary table and the counts of what was renewed (before a failure, if one stopped the run)."""
     if any(r.subscriptions for r in outcome.results):
         console.print(renewal_table(outcome.results))
-        console.print(counts_line(outcome.results), style="" if outcome.error else "green")
+        console.print(counts_line(outcome.results), style="" if outcome.error else "green", highlight=False)
 
 
 def outcome_json(outcome: Outcome) -> dict[str, Any]:

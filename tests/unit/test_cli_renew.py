@@ -86,7 +86,7 @@ def test_renew_renews_each_number_as_its_own_order_with_one_email(
     assert sorted(o.subscriptions for o in orders) == sorted([[first], [second]]), "one order per renewed number"
     for number in (first, second):
         assert number in result.stdout, f"the summary table does not list {number}"
-    assert "Renewed 2 subscription(s) in 2 order(s) over 2 checkout(s)" in " ".join(result.stdout.split())
+    assert "Renewed 2 subscriptions in 2 orders over 2 checkouts; 2 confirmation emails" in " ".join(result.stdout.split())
     mailbox = Mailbox(stack.mail_api_url or "")
     for order in orders:
         assert len(mailbox.search(f'subject:"Order confirmation {order.number}"')) == 1
