@@ -130,7 +130,8 @@ def port(name: str, number: int) -> Check:
             if ours
             else f"something else: {path.split('?')[0]} -> {answer.status or answer.error}"
         )
-    fix = "" if ours else f"stop what holds port {number}, or serve on another port (renewals serve --help)"
+    flag = {"portal": "--port", "SMTP catcher": "--smtp-port", "mail API": "--mail-port"}[name]
+    fix = "" if ours else f"stop what holds port {number}, or serve on another: renewals serve {flag} N (0 = any free)"
     return Check(label, ours, f"in use by {what}", fix)
 
 
