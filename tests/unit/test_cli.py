@@ -393,3 +393,17 @@ def test_demo_passes_its_options_to_run_demo(invoke: Any, monkeypatch: pytest.Mo
     assert options.out == tmp_path and options.video is False and options.seed == 7
     assert options.browser.headed is True and options.browser.slowmo == 100
     assert str(tmp_path / "summary.json") in result.output
+
+
+def test_doctor_tells_the_portal_from_something_else_on_a_busy_port(fake_portal: str) -> None:
+    port = int(fake_portal.rsplit(":", 1)[1])
+    assert doctor.port("portal", port) == doctor.Check(f"Port {port}", True, "in use by the portal: /login answers")
+    other = doctor.port("mail API", port)  # the fake answers /login but not /api/v1/messages
+    assert not other.ok
+    assert "something else" in other.detail and "--mail-port" in other.fix
+
+
+def test_doctor_calls_a_free_port_free() -> None:
+    port = closed_port()
+    assert doctor.port("SMTP catcher", port).ok
+    assert doctor.port("SMTP catcher", port).detail == "free (for the SMTP catcher)"
