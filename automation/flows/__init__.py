@@ -4,6 +4,7 @@ The CLI, the demo and the tests all call these, so there is one code path throug
 
 from __future__ import annotations
 
+from .checks import check_emails, verify_checkout, verify_dates
 from .planning import MAX_PER_CHECKOUT, plan_checkouts
 from .renewal import GroupFilter, Progress, group_filter, renew_many, renew_one
 from .results import (
@@ -35,10 +36,13 @@ __all__ = [
     "RenewedSubscription",
     "RuleBroken",
     "SignInDetails",
+    "check_emails",
     "group_filter",
     "plan_checkouts",
     "renew_many",
     "renew_one",
     "save_storage_state",
     "sign_in",
+    "verify_checkout",
+    "verify_dates",
 ]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
+from typing import TypeVar
 
 MAX_PER_CHECKOUT = 100  # R7
+K = TypeVar("K", bound=Hashable)
 
 
-def plan_checkouts(numbers_by_group: Mapping[Hashable, Sequence[str]], limit: int = MAX_PER_CHECKOUT) -> list[list[str]]:
+def plan_checkouts(numbers_by_group: Mapping[K, Sequence[str]], limit: int = MAX_PER_CHECKOUT) -> list[list[str]]:
     """Cut the request into checkouts of at most `limit` numbers, in order; a group goes whole into one checkout
     when it fits beside the previous ones, else starts the next; a group over `limit` is cut into chunks of `limit`."""
     if limit < 1:

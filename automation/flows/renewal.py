@@ -4,25 +4,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Literal
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
-from mock_portal.rules.terms import TERM_LABELS, add_term
-
-from ..mailbox import Mailbox, MailboxError, MailboxTimeout, UnexpectedMessages
+from ..mailbox import Mailbox
 from ..pages import (
     BulkGroup,
     BulkRenewPage,
-    CartLine,
     CartPage,
     ConfirmationPage,
-    ConfirmedLine,
     ConfirmedOrder,
     PageError,
     PortalPage,
@@ -30,19 +24,9 @@ from ..pages import (
     SubscriptionRow,
     SubscriptionsPage,
 )
+from .checks import check_emails, show_numbers, verify_checkout, verify_dates
 from .planning import MAX_PER_CHECKOUT, plan_checkouts
-from .results import (
-    RULE_DATES,
-    RULE_EMAIL_LISTS,
-    RULE_LIMIT,
-    RULE_ONE_EMAIL,
-    RULE_ORDER_PER_GROUP,
-    EmailFound,
-    FlowError,
-    RenewalResult,
-    RenewedSubscription,
-    RuleBroken,
-)
+from .results import RULE_LIMIT, FlowError, RenewalResult, RuleBroken
 from .session import SignInDetails, sign_in
 
 GroupFilter = Callable[[str, str, str], bool]
@@ -50,9 +34,6 @@ GroupFilter = Callable[[str, str, str], bool]
 
 Progress = Callable[[int, int, str], None]
 """Told (subscriptions done, subscriptions requested, step just finished) after each checkout."""
-
-TERM_BY_LABEL = {label: code for code, label in TERM_LABELS.items()}
-
 
 def group_filter(csn: str | None = None, currency: str | None = None, payment_method: str | None = None) -> GroupFilter:
     """A GroupFilter matching every given part (None matches anything)."""
@@ -114,7 +95,7 @@ class _Run:
         lines = cart.lines()
         in_cart = [line.number for line in lines]
         if sorted(in_cart) != sorted(chunk):
-            raise FlowError(step, f"the cart holds {_show(in_cart)}, expected {_show(chunk)}")
+            raise FlowError(step, f"the cart holds {show_numbers(in_cart)}, expected {show_numbers(chunk)}")
         if len(in_cart) > MAX_PER_CHECKOUT:
             raise RuleBroken(RULE_LIMIT, f"{step}: the cart took {len(in_cart)} subscriptions for one checkout")
         checkout = cart.check_out()
@@ -128,7 +109,7 @@ class _Run:
         except PortalRefused as refused:
             raise FlowError(step, f"checkout refused: {refused.message}") from refused
         orders = confirmation.orders()
-        _verify_checkout(step, lines, orders)
+        verify_checkout(step, lines, orders)
         self.orders += orders
         self.result.orders += [order.number for order in orders]
         self.result.checkouts += 1
@@ -140,9 +121,9 @@ class _Run:
             subscriptions = portal.go_to_subscriptions()
             after = {row.number: row for row in subscriptions.subscriptions()}
             today = subscriptions.today()
-        self.result.subscriptions = _verify_dates(self.orders, self.before, after, today)
+        self.result.subscriptions = verify_dates(self.orders, self.before, after, today)
         with self.step("confirmation emails"):
-            self.result.emails = _check_emails(self.mailbox, self.orders, self.email_timeout, self.email_settle)
+            self.result.emails = check_emails(self.mailbox, self.orders, self.email_timeout, self.email_settle)
         self.result.durations["total"] = time.perf_counter() - self.started
         return self.result
 
@@ -237,7 +218,7 @@ def _choose(offered: list[BulkGroup], numbers: Sequence[str], groups: GroupFilte
         group_of = {n: g.key for g in offered for n in g.numbers}
         missing = [n for n in numbers if n not in group_of]
         if missing:
-            raise FlowError("select subscriptions", f"not offered on the Renew subscriptions page: {_show(missing)}")
+            raise FlowError("select subscriptions", f"not offered on the Renew subscriptions page: {show_numbers(missing)}")
         for group in offered:
             chosen = [n for n in numbers if group_of[n] == group.key]
             if chosen:
@@ -258,7 +239,7 @@ def _select(step: str, bulk: BulkRenewPage, offered: list[BulkGroup], chunk: Seq
     wanted = set(chunk)
     on_page = {n for g in offered for n in g.numbers}
     if missing := [n for n in chunk if n not in on_page]:
-        raise FlowError(step, f"no longer offered on the Renew subscriptions page: {_show(missing)}")
+        raise FlowError(step, f"no longer offered on the Renew subscriptions page: {show_numbers(missing)}")
     for group in offered:
         members = [n for n in group.numbers if n in wanted]
         others = [n for n in group.numbers if n not in wanted]
@@ -281,120 +262,3 @@ def _only_in_cart(cart: CartPage, numbers: Sequence[str]) -> CartPage:
         if line.number not in numbers:
             cart = cart.remove(line.number)
     return cart
-
-
-def _verify_checkout(step: str, lines: list[CartLine], orders: list[ConfirmedOrder]) -> None:
-    """The confirmation holds exactly the cart, as one order per transaction (R8), at most 100 in all (R7)."""
-    group_of = {line.number: line.transaction for line in lines}
-    ordered = [n for order in orders for n in order.subscription_numbers]
-    if len(ordered) > MAX_PER_CHECKOUT:
-        raise RuleBroken(RULE_LIMIT, f"{step}: the portal placed {len(ordered)} subscriptions in one checkout")
-    if sorted(ordered) != sorted(group_of):
-        extra = sorted(set(ordered) - set(group_of))
-        lacking = sorted(set(group_of) - set(ordered))
-        raise FlowError(
-            step, f"the confirmation does not match the cart (not ordered: {_show(lacking)}; unexpected: {_show(extra)})"
-        )
-    transactions = list(dict.fromkeys(group_of[n] for n in group_of))
-    if len(orders) != len(transactions):
-        raise RuleBroken(
-            RULE_ORDER_PER_GROUP,
-            f"{step} held {len(transactions)} transaction(s) ({'; '.join(transactions)}) "
-            f"but the portal placed {len(orders)} order(s) ({', '.join(o.number for o in orders)})",
-        )
-    for order in orders:
-        mixed = sorted({group_of[n] for n in order.subscription_numbers})
-        if len(mixed) != 1:
-            raise RuleBroken(RULE_ORDER_PER_GROUP, f"{step}: order {order.number} mixes transactions {'; '.join(mixed)}")
-
-
-def _verify_dates(
-    orders: list[ConfirmedOrder], before: dict[str, SubscriptionRow], after: dict[str, SubscriptionRow], today: date | None
-) -> list[RenewedSubscription]:
-    """Each renewed term starts at the unchanged renewal date and runs one term; the list shows the same anniversary."""
-    renewed = []
-    for order in orders:
-        for line in order.lines:
-            row = before[line.number]
-            _check_line_dates(order.number, line, row)
-            listed = after[line.number].renewal_date if line.number in after else None
-            # Once today passes the old date, a paid term rolls the anniversary forward to exactly one term later;
-            # an order awaiting a Konbini/ATM payment has paid nothing yet, so its date stays put.
-            rolls = line.renewed_through is not None and not order.awaiting_payment
-            if today is None:
-                expected = [row.renewal_date] + ([line.renewed_through] if rolls else [])
-            else:
-                expected = [line.renewed_through if rolls and today > row.renewal_date else row.renewal_date]
-            if listed is None or listed not in expected:
-                raise RuleBroken(
-                    RULE_DATES,
-                    f"subscription {line.number}: the list showed renewal date {row.renewal_date} before and "
-                    f"{listed} after order {order.number}; expected {' or '.join(str(d) for d in expected)}"
-                    + (f" (today is {today})" if today else ""),
-                )
-            renewed.append(
-                RenewedSubscription(line.number, order.number, row.renewal_date, line.renewal_date, line.renewed_through, listed)
-            )
-    return renewed
-
-
-def _check_line_dates(order: str, line: ConfirmedLine, row: SubscriptionRow) -> None:
-    if line.renewal_date != row.renewal_date:
-        raise RuleBroken(
-            RULE_DATES,
-            f"subscription {line.number}: renewal date {row.renewal_date} before, "
-            f"but order {order}'s confirmation shows {line.renewal_date}",
-        )
-    term = TERM_BY_LABEL.get(row.term)
-    if term is not None and line.renewed_through is not None:
-        expected = add_term(row.renewal_date, term)
-        if line.renewed_through != expected:
-            raise RuleBroken(
-                RULE_DATES,
-                f"subscription {line.number}: order {order} renews through {line.renewed_through}, but a "
-                f"{row.term.lower()} term from the unchanged date {row.renewal_date} runs through {expected}",
-            )
-
-
-def _check_emails(
-    mailbox: Mailbox, orders: list[ConfirmedOrder], timeout: float, settle: float
-) -> dict[str, list[EmailFound]]:
-    """Exactly one confirmation email per order, listing each of its subscriptions with its renewal date (R8).
-    Orders are waited for side by side, so the settle time is paid once rather than once per order."""
-    if not orders:
-        return {}
-    with ThreadPoolExecutor(max_workers=min(8, len(orders))) as pool:
-        futures = [pool.submit(_one_email, mailbox, order, timeout, settle) for order in orders]
-        found = [future.result() for future in futures]  # the first failure, in order, propagates
-    return {order.number: emails for order, emails in zip(orders, found, strict=True)}
-
-
-def _one_email(mailbox: Mailbox, order: ConfirmedOrder, timeout: float, settle: float) -> list[EmailFound]:
-    query = f'subject:"Order confirmation {order.number}"'
-    try:
-        summaries = mailbox.wait_for(query, 1, timeout=timeout, settle=settle)
-    except MailboxTimeout as error:
-        raise RuleBroken(RULE_ONE_EMAIL, f"no confirmation email for order {order.number}: {error}") from error
-    except UnexpectedMessages as error:
-        raise RuleBroken(RULE_ONE_EMAIL, f"more than one confirmation email for order {order.number}: {error}") from error
-    except MailboxError as error:
-        raise FlowError("confirmation emails", str(error)) from error
-    message = mailbox.get(summaries[0].id)
-    body = message.text or message.html
-    lines = body.splitlines()
-    for line in order.lines:
-        wanted = line.renewal_date.isoformat()
-        if not any(line.number in text and wanted in text for text in lines):
-            raise RuleBroken(
-                RULE_EMAIL_LISTS,
-                f"the email {message.subject!r} does not list subscription {line.number} with renewal date {wanted}",
-            )
-    return [EmailFound(s.id, s.subject) for s in summaries]
-
-
-def _show(numbers: Sequence[str] | list[str], most: int = 10) -> str:
-    items = list(numbers)
-    if not items:
-        return "none"
-    shown = ", ".join(items[:most])
-    return shown + (f" and {len(items) - most} more" if len(items) > most else "")

@@ -114,7 +114,7 @@ def test_renew_many_across_two_groups_places_one_order_and_one_email_per_group(
             ("B", "USD", "paypal"): ["2030-04-15", "2030-02-20"],
         }
     )
-    by_csn = {}
+    by_csn: dict[str, list[str]] = {}
     for sub in account.subscriptions:
         by_csn.setdefault(sub.csn, []).append(sub.number)
 
