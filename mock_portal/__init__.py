@@ -16,6 +16,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         DATABASE_URL=f"sqlite:///{app.instance_path}/portal.db",
         RESET_DATABASE=False,
         TESTING=False,
+        PROPAGATE_EXCEPTIONS=False,  # testing mode mounts the test API; errors still render as pages or JSON
         TODAY=None,
         SMTP_HOST="127.0.0.1",
         SMTP_PORT=1025,

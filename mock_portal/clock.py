@@ -9,9 +9,12 @@ from flask import current_app
 from .models import Account
 
 
-def today_for(account: Account) -> date:
-    """Today as this account sees it."""
-    if account.today is not None:
-        return account.today
+def portal_today() -> date:
+    """The portal's own today: its fixed date if configured, else the real date."""
     fixed = current_app.config.get("TODAY")
     return date.fromisoformat(fixed) if fixed else date.today()
+
+
+def today_for(account: Account) -> date:
+    """Today as this account sees it."""
+    return account.today if account.today is not None else portal_today()

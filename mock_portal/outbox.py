@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from flask import Flask
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from .db import new_session
@@ -19,11 +19,13 @@ from .models import OutboxEmail
 log = logging.getLogger(__name__)
 _send_lock = threading.Lock()  # one sender at a time, so no message goes out twice from this process
 MAX_BACKOFF = timedelta(seconds=30)
+CLAIM_LEASE = timedelta(seconds=60)  # a sender that dies mid-batch leaves its rows to others after this
 
 
-def enqueue(db: Session, email: Email) -> None:
-    """Add an email to the outbox in the caller's transaction."""
-    db.add(OutboxEmail(to_address=email.to, subject=email.subject, text=email.text, html=""))
+def enqueue(db: Session, *emails: Email) -> None:
+    """Add emails to the outbox in the caller's transaction (one bulk insert)."""
+    if emails:
+        db.execute(insert(OutboxEmail), [{"to_address": e.to, "subject": e.subject, "text": e.text, "html": ""} for e in emails])
 
 
 def backoff(attempts: int) -> timedelta:
@@ -31,44 +33,79 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=0.5 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def _smtp_send(app: Flask, row: OutboxEmail) -> None:
+def _message(app: Flask, row: OutboxEmail) -> EmailMessage:
     message = EmailMessage()
     message["From"] = app.config["MAIL_FROM"]
     message["To"] = row.to_address
     message["Subject"] = row.subject
     message.set_content(row.text)
-    with smtplib.SMTP(app.config["SMTP_HOST"], int(app.config["SMTP_PORT"]), timeout=5) as smtp:
-        smtp.send_message(message)
+    return message
 
 
-def deliver_pending(app: Flask) -> int:
-    """Send every due email once; failures are kept for a later try. Returns how many were sent."""
-    sent = 0
+def _send_batch(app: Flask, rows: list[OutboxEmail]) -> tuple[set[int], dict[int, str]]:
+    """Send rows over one SMTP connection; returns the ids sent and an error per id not sent."""
+    sent: set[int] = set()
+    errors: dict[int, str] = {}
+    try:
+        with smtplib.SMTP(app.config["SMTP_HOST"], int(app.config["SMTP_PORT"]), timeout=5) as smtp:
+            for row in rows:
+                try:
+                    smtp.send_message(_message(app, row))
+                except smtplib.SMTPResponseException as exc:  # this message refused; the connection still works
+                    errors[row.id] = f"{type(exc).__name__}: {exc}"
+                else:
+                    sent.add(row.id)
+    except (OSError, smtplib.SMTPException) as exc:  # the server is gone: every unsent row waits for a retry
+        errors.update({row.id: f"{type(exc).__name__}: {exc}" for row in rows if row.id not in sent})
+    return sent, errors
+
+
+def _claim(db: Session, now: datetime, batch: int) -> list[OutboxEmail]:
+    """Take due rows for this sender; the compare-and-set on `attempts` keeps other processes off them."""
+    due = db.execute(
+        select(OutboxEmail.id, OutboxEmail.attempts)
+        .where(OutboxEmail.sent_at.is_(None))
+        .where(or_(OutboxEmail.next_attempt_at.is_(None), OutboxEmail.next_attempt_at <= now))
+        .order_by(OutboxEmail.id)
+        .limit(batch)
+    ).all()
+    claimed = [
+        row_id
+        for row_id, attempts in due
+        if db.execute(
+            update(OutboxEmail)
+            .where(OutboxEmail.id == row_id, OutboxEmail.attempts == attempts, OutboxEmail.sent_at.is_(None))
+            .values(attempts=attempts + 1, next_attempt_at=now + CLAIM_LEASE)
+        ).rowcount
+        == 1
+    ]
+    db.commit()
+    return list(db.scalars(select(OutboxEmail).where(OutboxEmail.id.in_(claimed)).order_by(OutboxEmail.id)))
+
+
+def deliver_pending(app: Flask, batch: int = 500) -> int:
+    """Send every due email once; failures are kept for a later try with backoff. Returns how many were sent."""
+    total = 0
     with _send_lock:
         db = new_session(app)
         try:
-            now = datetime.now()
-            due = db.scalars(
-                select(OutboxEmail)
-                .where(OutboxEmail.sent_at.is_(None))
-                .where(or_(OutboxEmail.attempts == 0, OutboxEmail.next_attempt_at <= now))
-                .order_by(OutboxEmail.id)
-            ).all()
-            for row in due:
-                row.attempts += 1
-                try:
-                    _smtp_send(app, row)
-                except (OSError, smtplib.SMTPException) as exc:
-                    row.last_error = f"{type(exc).__name__}: {exc}"
-                    row.next_attempt_at = datetime.now() + backoff(row.attempts)
-                    log.warning("email %s not sent (try %s): %s", row.id, row.attempts, row.last_error)
-                else:
-                    row.sent_at = datetime.now()
-                    sent += 1
+            while rows := _claim(db, datetime.now(), batch):
+                sent, errors = _send_batch(app, rows)
+                now = datetime.now()
+                for row in rows:
+                    if row.id in sent:
+                        row.sent_at, row.last_error = now, None
+                    else:
+                        row.last_error = errors.get(row.id, "not sent")
+                        row.next_attempt_at = now + backoff(row.attempts)
+                        log.warning("email %s not sent (try %s): %s", row.id, row.attempts, row.last_error)
                 db.commit()
+                total += len(sent)
+                if errors:
+                    break
         finally:
             db.close()
-    return sent
+    return total
 
 
 class OutboxWorker:

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .catalog import FIXTURES_DIR
-from .clock import today_for
-from .models import Account, Subscription, User
+from .clock import portal_today
+from .models import Subscription, User
 from .services.accounts import create_account
 
 SCENARIO_PATH = FIXTURES_DIR / "demo_scenario.json"
@@ -70,7 +70,7 @@ def seed_demo(
         ],
     }
     created = create_account(
-        db, spec, default_today=today or today_for(Account(today=None)), rng=rng, fake=fake
+        db, spec, default_today=today or portal_today(), rng=rng, fake=fake
     )
     return DemoAccount(
         email=scenario["email"],

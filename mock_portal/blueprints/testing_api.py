@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 from sqlalchemy import select
 
-from ..clock import today_for
+from ..clock import portal_today, today_for
 from ..db import session as db_session
 from ..models import Account, Order
 from ..rules.money import from_minor
@@ -67,17 +67,12 @@ def _account(account_id: int) -> Account:
     return account
 
 
-def _portal_today() -> date:
-    """Today for an account without its own clock."""
-    return today_for(Account(today=None))
-
-
 @bp.post("/accounts")
 def create_account_view() -> tuple[Response, int]:
     """Create an account with its users, CSNs and subscriptions; omitted values are made up."""
     spec = _json_body(required=False)
     try:
-        created = create_account(db_session(), spec, default_today=_portal_today())
+        created = create_account(db_session(), spec, default_today=portal_today())
     except SpecError as exc:
         _fail(400, str(exc))
     body = {

@@ -115,8 +115,7 @@ def place_orders(db: Session, account: Account, user: User, renew_now: bool) -> 
     orders = [_place_group(db, account, group, today) for group in review.groups]
     clear_cart(db, account.id)
     db.flush()
-    for order in orders:
-        outbox.enqueue(db, order_confirmation(order, user.email))
+    outbox.enqueue(db, *(order_confirmation(order, user.email) for order in orders))
     try:
         db.commit()
     except IntegrityError as exc:

@@ -61,9 +61,9 @@ def _queue_reminders(db: Session, base_url: str) -> int:
         db.execute(
             insert(Reminder), [{"subscription_id": v.sub.id, "renewal_date": v.anniversary.renewal_date} for v in due]
         )
-        for view in due:
-            outbox.enqueue(
-                db,
+        outbox.enqueue(
+            db,
+            *(
                 renewal_reminder(
                     to=first_user[view.sub.account_id],
                     number=view.number,
@@ -72,8 +72,10 @@ def _queue_reminders(db: Session, base_url: str) -> int:
                     renewal_date=view.anniversary.renewal_date,
                     payment_method=view.sub.payment_method,
                     renew_url=renew_url(base_url, view.number),
-                ),
-            )
+                )
+                for view in due
+            ),
+        )
         count += len(due)
     return count
 

@@ -76,7 +76,7 @@ def describe_all(db: Session, subs: list[Subscription], today: date) -> list[Sub
 
 
 def account_subscriptions(db: Session, account_id: int) -> list[Subscription]:
-    """All subscriptions of an account, by CSN then number."""
+    """All subscriptions of an account, soonest renewal first."""
     return list(
         db.scalars(
             select(Subscription)

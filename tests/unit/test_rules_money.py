@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mock_portal.catalog import product, products, tax_rate
-from mock_portal.rules.money import format_money, from_minor, tax_minor, to_minor
+from mock_portal.rules.money import format_money, from_minor, to_minor
 from mock_portal.rules.pricing import transaction_totals
 from mock_portal.rules.terms import add_term
 
