@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -85,13 +86,14 @@ def make_account(admin: PortalAdmin):  # type: ignore[no-untyped-def]
     return make
 
 
+@pytest.mark.parametrize("via", ["list", "detail"])
 def test_renew_one_early_with_renew_now_keeps_the_renewal_date_and_sends_one_email(
-    portal_page: Page, stack: PortalStack, mailbox: Mailbox, admin: PortalAdmin, make_account
+    portal_page: Page, stack: PortalStack, mailbox: Mailbox, admin: PortalAdmin, make_account, via: Literal["list", "detail"]
 ) -> None:
     account = make_account({("A", "USD", "credit_card"): ["2030-04-01", "2030-05-01"]})
     number = account.numbers[0]
 
-    result = renew_one(portal_page, stack.base_url, mailbox, number, account.user, renew_now=True)
+    result = renew_one(portal_page, stack.base_url, mailbox, number, account.user, renew_now=True, via=via)
 
     assert result.checkouts == 1 and len(result.orders) == 1
     renewed = result.subscription(number)
