@@ -23,10 +23,11 @@ from ..pages import (
     PortalRefused,
     SubscriptionRow,
     SubscriptionsPage,
+    UnexpectedPage,
 )
 from .checks import check_emails, show_numbers, verify_checkout, verify_dates
 from .planning import MAX_PER_CHECKOUT, plan_checkouts
-from .results import RULE_LIMIT, FlowError, RenewalResult, RuleBroken
+from .results import RULE_RENEW_NOW, FlowError, RenewalResult, RuleBroken
 from .session import SignInDetails, sign_in
 
 GroupFilter = Callable[[str, str, str], bool]
@@ -96,12 +97,13 @@ class _Run:
         in_cart = [line.number for line in lines]
         if sorted(in_cart) != sorted(chunk):
             raise FlowError(step, f"the cart holds {show_numbers(in_cart)}, expected {show_numbers(chunk)}")
-        if len(in_cart) > MAX_PER_CHECKOUT:
-            raise RuleBroken(RULE_LIMIT, f"{step}: the cart took {len(in_cart)} subscriptions for one checkout")
         checkout = cart.check_out()
         if checkout.needs_renew_now():
             if not self.renew_now:
-                message = checkout.place_order_expecting_refusal()
+                try:
+                    message = checkout.place_order_expecting_refusal()
+                except UnexpectedPage as accepted:
+                    raise RuleBroken(RULE_RENEW_NOW, f"{step}: {accepted}") from accepted
                 raise FlowError(step, f"checkout refused: {message} (Renew now was not allowed)")
             checkout.tick_renew_now()
         try:

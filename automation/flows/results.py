@@ -12,6 +12,7 @@ RULE_ONE_EMAIL = "R8 one confirmation email per transaction"
 RULE_EMAIL_LISTS = "R8 confirmation email lists each renewal with its unchanged date"
 RULE_LIMIT = "R7 at most 100 per checkout"
 RULE_ORDER_PER_GROUP = "R8 one order per (CSN, currency, payment method)"
+RULE_RENEW_NOW = "R6 an early renewal needs Renew now"
 
 
 class RuleBroken(Exception):

@@ -181,3 +181,14 @@ def test_a_saved_sign_in_is_reused_while_valid_and_replaced_when_not(
             renew_one(context.pages[0], stack.base_url, mailbox, third, wrong)
     finally:
         context.close()
+
+
+def test_asking_for_101_in_one_checkout_is_refused_by_the_portal_and_nothing_is_ordered(
+    portal_page: Page, stack: PortalStack, mailbox: Mailbox, admin: PortalAdmin, make_account
+) -> None:
+    account = make_account({("A", "USD", "credit_card"): ["2030-04-01"] * 101})
+
+    with pytest.raises(FlowError, match=r"^checkout 1 of 1: bulk renew refused: .*at most 100"):
+        renew_many(portal_page, stack.base_url, mailbox, [], account.user, all_eligible=True, limit=101)
+
+    assert admin.orders(account.id) == []
