@@ -64,7 +64,7 @@ def sign_in(page: Page, base_url: str, credentials: SignInDetails, storage_state
             form = SignInPage(page)
             if not form.is_shown():
                 return AccountHome(page)
-    if form is None or not form.is_shown():
+    if form is None:
         form = SignInPage.visit(page, base_url)
     home = form.sign_in(credentials.email, credentials.password)
     if storage_state is not None:
