@@ -1,0 +1,156 @@
+"""The recorded, narrated demo: one early renewal, a bulk renewal across two groups, one email per order."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, sync_playwright
+
+from mock_portal.server import PortalStack
+
+from .browser import BrowserOptions, launch_browser
+from .flows import RULE_ONE_EMAIL, RenewalResult, RuleBroken, renew_many, renew_one
+from .mailbox import Mailbox
+from .pages.inbox import InboxPage
+
+VIEWPORT = {"width": 1280, "height": 800}
+READING_PAUSE_MS = 2500
+SINGLE_CASE = "single_early"
+BULK_CASES = ("bulk_a1", "bulk_a2", "bulk_b1")  # two (CSN, currency, payment method) groups
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    """What `renewals demo` / `make demo` may change."""
+
+    out: Path = Path("artifacts/demo")
+    browser: BrowserOptions = field(default_factory=BrowserOptions)
+    video: bool = True
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """Where the demo's artifacts are, and what it renewed."""
+
+    video: Path | None
+    trace: Path
+    summary: Path
+    single: RenewalResult
+    bulk: RenewalResult
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A sign-in for the flows."""
+
+    email: str
+    password: str
+
+
+def _chapter(page: Page, title: str, description: str, video: bool) -> None:
+    if video:  # a chapter card is only worth its seconds when someone will watch the recording
+        page.screencast.show_chapter(title, description=description, duration=2500)
+
+
+def _show_inbox(page: Page, mail_url: str, video: bool) -> int:
+    """Open the inbox, count the confirmations listed there and, on video, open one of them."""
+    inbox = InboxPage.visit(page, mail_url)
+    count = sum("Order confirmation" in m.subject for m in inbox.messages())
+    if video:
+        _chapter(page, "One email per transaction", f"{count} orders, {count} confirmation emails.", video)
+        inbox.open_message("Order confirmation")
+        page.wait_for_timeout(READING_PAUSE_MS)  # pacing for viewers of the recording, not a wait for the app
+    return count
+
+
+def run_demo(options: DemoOptions, say: Callable[[str], None] = print) -> DemoResult:
+    """Start a private portal, seed the demo account, record the narrated renewals and write the artifacts."""
+    out = options.out
+    out.mkdir(parents=True, exist_ok=True)
+    video_path, trace_path, summary_path = out / "demo.webm", out / "trace.zip", out / "summary.json"
+    with tempfile.TemporaryDirectory(prefix="renewals-demo-") as workdir:
+        stack = PortalStack(
+            port=0,
+            smtp_port=0,
+            mail_port=0,
+            testing=True,
+            database_url=f"sqlite:///{workdir}/demo.db",
+            demo_seed=options.seed,
+        )
+        with stack:
+            demo, mail_url = stack.demo, stack.mail_api_url
+            assert demo is not None and mail_url is not None
+            say(f"portal {stack.base_url} · inbox {mail_url} · signed in as {demo.email}")
+            mailbox = Mailbox(mail_url)
+            creds = Credentials(demo.email, demo.password)
+            state = Path(workdir) / "signed-in.json"  # the bulk flow reuses the single flow's sign-in
+            with sync_playwright() as pw:
+                browser = launch_browser(pw, options.browser)
+                context = browser.new_context(viewport=VIEWPORT, base_url=stack.base_url)
+                page = context.new_page()
+                if options.video:  # before tracing: the first screencast fixes the frame size for both
+                    page.screencast.start(path=video_path, size=VIEWPORT)
+                    page.screencast.show_actions(duration=700, position="bottom")
+                context.tracing.start(title="Renewal demo", screenshots=True, snapshots=True, sources=False)
+                try:
+                    page.goto(stack.base_url)
+                    _chapter(
+                        page,
+                        "Renew one subscription",
+                        "Early renewal with Renew now; the renewal date stays the same.",
+                        options.video,
+                    )
+                    say("renewing one subscription early (Renew now)")
+                    single = renew_one(
+                        page, stack.base_url, mailbox, demo.subscriptions[SINGLE_CASE], creds, renew_now=True, storage_state=state
+                    )
+                    _chapter(
+                        page, "Renew several at once", "Bulk actions › Renew, a selection spanning two groups.", options.video
+                    )
+                    say("renewing several subscriptions across two groups")
+                    bulk = renew_many(
+                        page, stack.base_url, mailbox, [demo.subscriptions[c] for c in BULK_CASES], creds, storage_state=state
+                    )
+                    emails = _show_inbox(page, mail_url, options.video)
+                    page.goto(f"{stack.base_url}/subscriptions")  # the list: the renewal dates did not move
+                    orders = len(single.orders) + len(bulk.orders)
+                    _chapter(
+                        page,
+                        "Renewal dates unchanged",
+                        f"{orders} orders, {emails} confirmation emails; every renewal date stayed where it was.",
+                        options.video,
+                    )
+                    if options.video:
+                        page.screencast.stop()
+                finally:
+                    context.tracing.stop(path=trace_path)
+                    context.close()
+                    browser.close()
+    summary = _summary(single, bulk, emails, video_path if options.video else None, trace_path)
+    summary_path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    if not summary["rules"]["one_email_per_transaction"]:  # the flows check each order; this checks the inbox as a whole
+        raise RuleBroken(RULE_ONE_EMAIL, f"the inbox lists {emails} confirmations for {len(summary['orders'])} orders")
+    return DemoResult(video_path if options.video else None, trace_path, summary_path, single, bulk)
+
+
+def _summary(single: RenewalResult, bulk: RenewalResult, emails: int, video: Path | None, trace: Path) -> dict[str, Any]:
+    orders = single.orders + bulk.orders
+    return {
+        "video": str(video) if video else None,
+        "trace": str(trace),
+        "orders": orders,
+        "confirmation_emails_in_inbox": emails,
+        "single": single.to_dict(),
+        "bulk": bulk.to_dict(),
+        "rules": {
+            "renewal_dates_unchanged": all(s.date_after == s.date_before for s in single.subscriptions + bulk.subscriptions),
+            "one_email_per_transaction": emails == len(orders)
+            and all(len(single.emails.get(o, [])) + len(bulk.emails.get(o, [])) == 1 for o in orders),
+        },
+    }
