@@ -18,7 +18,6 @@ from ..models import Account, User
 bp = Blueprint("auth", __name__)
 F = TypeVar("F", bound=Callable[..., Any])
 BAD_CREDENTIALS = "The email or password is incorrect. Check both and try again."
-_attempts: dict[str, deque[float]] = defaultdict(deque)
 
 
 def current_user() -> User | None:
@@ -50,7 +49,8 @@ def login_required(view: F) -> F:
 
 def _rate_limited(address: str) -> bool:
     limit = int(current_app.config["LOGIN_ATTEMPTS_PER_MINUTE"])
-    now, window = time.monotonic(), _attempts[address]
+    attempts = current_app.extensions.setdefault("login_attempts", defaultdict(deque))  # per app, not per process
+    now, window = time.monotonic(), attempts[address]
     while window and now - window[0] > 60:
         window.popleft()
     window.append(now)

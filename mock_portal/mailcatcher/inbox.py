@@ -77,8 +77,10 @@ TEMPLATES = {
   <dd><time datetime="{{ rfc3339(m.created) }}">{{ m.created.strftime("%Y-%m-%d %H:%M:%S") }}</time></dd>
   <dt>Message-ID</dt><dd>{{ m.message_id }}</dd>
 </dl>
-<h2>Text body</h2>
+<section aria-labelledby="text-body-h">
+<h2 id="text-body-h">Text body</h2>
 <pre>{{ m.text }}</pre>
+</section>
 {% if m.html %}
 <h2>HTML body</h2>
 <iframe src="{{ url_for('inbox.html_body', db_id=m.id) }}" sandbox title="HTML body of the message"></iframe>
