@@ -47,10 +47,12 @@ def login_required(view: F) -> F:
     return wrapped  # type: ignore[return-value]
 
 
-def _rate_limited(address: str) -> bool:
+def _rate_limited(key: tuple[str, str]) -> bool:
+    """Count sign-in attempts per (address, email): guessing one account's password is slowed, and many
+    people signing in from one address (an office, a test runner) are not locked out together."""
     limit = int(current_app.config["LOGIN_ATTEMPTS_PER_MINUTE"])
     attempts = current_app.extensions.setdefault("login_attempts", defaultdict(deque))  # per app, not per process
-    now, window = time.monotonic(), attempts[address]
+    now, window = time.monotonic(), attempts[key]
     while window and now - window[0] > 60:
         window.popleft()
     window.append(now)
@@ -66,9 +68,9 @@ def login():  # type: ignore[no-untyped-def]
     """Show the sign-in form; sign in with email and password."""
     error = None
     if request.method == "POST":
-        if _rate_limited(request.remote_addr or "?"):
-            abort(429, description="Too many sign-in attempts. Wait a minute, then try again.")
         email = request.form.get("email", "").strip()
+        if _rate_limited((request.remote_addr or "?", email.lower())):
+            abort(429, description="Too many sign-in attempts for this email. Wait a minute, then try again.")
         user = db_session().scalar(select(User).where(func.lower(User.email) == email.lower()))
         if user and check_password_hash(user.password_hash, request.form.get("password", "")):
             session.clear()
