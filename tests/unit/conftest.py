@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from portal_browser import Browser, SignedIn, TestControl
 from sqlalchemy.orm import Session
 
 from mock_portal import create_app
@@ -113,3 +115,29 @@ class Inbox:
 def inbox(catcher: MailCatcher) -> Inbox:
     """The catcher's mail, over HTTP."""
     return Inbox(catcher.api_url)
+
+
+# --- signing in through the real form, and the test-control API (for tests of the portal's pages) ------------
+
+@pytest.fixture
+def signed_in(app: Flask) -> SignedIn:
+    """Sign one of an account's users in through the /login form; returns that user's own browser."""
+
+    def sign_in(account: CreatedAccount, user: int = 0) -> Browser:
+        client = app.test_client()
+        # The sign-in rate limit counts per address for the whole process; a private address per browser keeps
+        # one test's sign-ins from using up another's allowance.
+        client.environ_base["REMOTE_ADDR"] = f"10.{secrets.randbelow(256)}.{secrets.randbelow(256)}.{secrets.randbelow(254) + 1}"
+        browser = Browser(client)
+        credentials = account.users[user]
+        page = browser.sign_in(credentials.email, credentials.password)
+        assert page.status == 302, f"signing in as {credentials.email} answered {page.status}: {page.alerts}"
+        return browser
+
+    return sign_in
+
+
+@pytest.fixture
+def control(client: FlaskClient) -> TestControl:
+    """The test-control API: clocks, subscription states, orders, Konbini payments."""
+    return TestControl(client)
