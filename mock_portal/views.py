@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from flask import Flask, jsonify, render_template, request
 from markupsafe import Markup
@@ -27,6 +28,7 @@ def init_app(app: Flask) -> None:
         money=lambda minor, currency: format_money(minor, currency),
         payment_label=lambda method: PAYMENT_LABELS.get(method, method),
         term_label=lambda term: TERM_LABELS.get(term, term),
+        percent=lambda rate: f"{(Decimal(rate) * 100).normalize():f}%",
     )
 
     @app.errorhandler(HTTPException)
