@@ -101,6 +101,15 @@ def _attr_matches(el: Element, name: str, want: str | bool) -> bool:
     return el.attrs.get(name) == want
 
 
+def _hidden(el: Element) -> bool:
+    node: Element | None = el
+    while node is not None:
+        if "hidden" in node.attrs:
+            return True
+        node = node.parent
+    return False
+
+
 class _TreeBuilder(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -161,8 +170,8 @@ class Page:
 
     @property
     def alerts(self) -> list[str]:
-        """The text of every `role="alert"` message."""
-        return [el.text for el in self.doc.find_all(role="alert")]
+        """The text of every `role="alert"` message shown (hidden ones are left out)."""
+        return [el.text for el in self.doc.find_all(role="alert") if not _hidden(el)]
 
     @property
     def heading(self) -> str:

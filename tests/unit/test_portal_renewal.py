@@ -258,8 +258,8 @@ def test_right_after_paying_on_time_or_early_the_list_and_detail_still_show_the_
 
     row = listing.row_of(number)
     assert row.one(data_testid="renewal-date").times() == [renewal]
-    assert row.one(class_="reason").text.startswith("Already renewed through")
-    assert row.one(class_="reason").times() == [through]
+    assert row.one(data_testid="renewal-reason").text.startswith("Already renewed through")
+    assert row.one(data_testid="renewal-reason").times() == [through]
     assert detail.one_testid("renewal-date").times() == [renewal]
     assert through in detail.main.times()
 

@@ -112,7 +112,7 @@ def test_renewal_is_offered_from_90_days_before_to_45_days_after_the_renewal_dat
         where = page.row_of(number) if page.path == "/subscriptions" else page.main
         assert len(page.renew_form(where)) == (1 if renewable else 0), f"{page.path}: Renew offered={not renewable}"
         if reason is not None and reason_date is not None:
-            shown = where.one(class_="reason")
+            shown = where.one(data_testid="renewal-reason")
             assert shown.text.startswith(reason), f"{page.path}: {shown.text!r}"
             assert shown.times() == [renewal + timedelta(days=reason_date)]
 
@@ -135,7 +135,7 @@ def test_an_ineligible_subscription_has_no_renew_and_says_why(
     for page in (browser.get("/subscriptions"), browser.get(f"/subscriptions/{number}")):
         where = page.row_of(number) if page.path == "/subscriptions" else page.main
         assert page.renew_form(where) == [], f"{page.path} offers Renew on a subscription that is {reason!r}"
-        shown = where.one(class_="reason")
+        shown = where.one(data_testid="renewal-reason")
         assert shown.text.startswith(reason), f"{page.path}: {shown.text!r}"
         assert shown.times() == ([add_term(renewal, reason_date)] if reason_date else [])
 
