@@ -1,0 +1,200 @@
+"""The outbox: an order is placed even when SMTP is down, and its email goes out exactly once when SMTP is back,
+retried with a backoff that grows and is capped — over real SMTP into the catcher, on a controlled clock."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from datetime import datetime, timedelta
+
+import pytest
+from flask import Flask
+from portal_browser import Mail, MakeAccount, SignedIn, order_numbers
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mock_portal import outbox
+from mock_portal.emails import Email
+from mock_portal.mailcatcher import MailCatcher
+from mock_portal.models import OutboxEmail
+
+TODAY = "2027-01-01"
+
+
+class Clock:
+    """The outbox's `datetime`, with a `now()` the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now_value = datetime(2027, 1, 1, 9, 0, 0)
+
+    def advance(self, delta: timedelta) -> None:
+        self.now_value += delta
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """Freeze the outbox's clock, so backoff is checked without waiting."""
+    frozen = Clock()
+
+    class FrozenDatetime(datetime):
+        @classmethod
+        def now(cls, tz: object = None) -> FrozenDatetime:  # type: ignore[override]
+            return frozen.now_value  # type: ignore[return-value]
+
+    monkeypatch.setattr(outbox, "datetime", FrozenDatetime)
+    return frozen
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_down(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the portal at a port where no SMTP server listens (undone after the test)."""
+    monkeypatch.setitem(app.config, "SMTP_PORT", closed_port())
+
+
+def smtp_back(app: Flask, catcher: MailCatcher) -> None:
+    app.config["SMTP_PORT"] = catcher.smtp_port
+
+
+def rows(db: Session) -> list[OutboxEmail]:
+    db.expire_all()
+    return list(db.scalars(select(OutboxEmail).order_by(OutboxEmail.id)))
+
+
+def enqueue(app: Flask, db: Session, count: int, tag: str) -> None:
+    """Queue `count` emails, committed, as a checkout or the reminder job would."""
+    outbox.enqueue(db, *(Email(f"user{i}@example.com", f"{tag} #{i}", f"Body {i}\n") for i in range(count)))
+    db.commit()
+
+
+@pytest.fixture
+def placed_while_down(
+    make_account: MakeAccount, signed_in: SignedIn, smtp_down: None, clock: Clock
+) -> str:
+    """An order placed through the pages while SMTP was down; its number."""
+    account = make_account(today=TODAY, subscriptions=[{"renewal_in_days": 0}])
+    browser = signed_in(account)
+    browser.renew(account.subscriptions[0].number)
+    page = browser.place_order()
+    assert (page.status, page.path) == (200, "/checkout/confirmation"), page.alerts
+    (number,) = order_numbers(page)
+    return number
+
+
+def test_checkout_succeeds_with_smtp_down_and_the_email_waits_in_the_outbox(
+    placed_while_down: str, db: Session, inbox: Mail
+) -> None:
+    (row,) = rows(db)
+
+    assert placed_while_down in row.subject and row.sent_at is None
+    assert row.attempts == 1 and row.last_error
+    assert inbox.count() == 0
+
+
+def test_once_smtp_is_back_the_queued_email_is_delivered_exactly_once(
+    placed_while_down: str, app: Flask, catcher: MailCatcher, clock: Clock, db: Session, inbox: Mail
+) -> None:
+    smtp_back(app, catcher)
+    clock.advance(outbox.MAX_BACKOFF)
+
+    assert outbox.deliver_pending(app) == 1
+    assert outbox.deliver_pending(app) == 0, "a delivered email must not be sent again"
+
+    (message,) = inbox.search(f'subject:"{placed_while_down}"')
+    assert "Order confirmation" in message["Subject"] and inbox.count() == 1
+    (row,) = rows(db)
+    assert row.sent_at is not None and row.last_error is None
+
+
+def test_a_failed_email_is_not_retried_before_its_backoff_has_passed(
+    placed_while_down: str, app: Flask, catcher: MailCatcher, clock: Clock, inbox: Mail
+) -> None:
+    smtp_back(app, catcher)
+
+    clock.advance(outbox.backoff(1) - timedelta(milliseconds=1))
+    assert outbox.deliver_pending(app) == 0 and inbox.count() == 0
+    clock.advance(timedelta(milliseconds=1))
+    assert outbox.deliver_pending(app) == 1 and inbox.count() == 1
+
+
+def test_each_failed_try_waits_longer_up_to_the_cap(
+    app: Flask, db: Session, smtp_down: None, clock: Clock, inbox: Mail
+) -> None:
+    enqueue(app, db, 1, "retry")
+    waits = []
+
+    for _ in range(9):
+        assert outbox.deliver_pending(app) == 0
+        (row,) = rows(db)
+        assert row.next_attempt_at is not None
+        waits.append((row.next_attempt_at - clock.now_value).total_seconds())
+        clock.advance(row.next_attempt_at - clock.now_value)
+
+    assert waits == [0.5, 1, 2, 4, 8, 16, 30, 30, 30]
+    assert rows(db)[0].attempts == 9 and inbox.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("attempts", "seconds"),
+    [(1, 0.5), (2, 1), (3, 2), (6, 16), (7, 30), (8, 30), (48, 30), (49, 30), (100, 30), (10_000, 30)],
+)
+def test_backoff_doubles_from_half_a_second_and_stays_capped_at_30_seconds(attempts: int, seconds: float) -> None:
+    """A long SMTP outage keeps counting attempts; the wait must stay at the cap, never overflow."""
+    assert outbox.backoff(attempts) == timedelta(seconds=seconds)
+
+
+def test_a_long_outage_is_retried_at_the_cap_without_errors(
+    app: Flask, db: Session, smtp_down: None, clock: Clock
+) -> None:
+    enqueue(app, db, 1, "outage")
+    (row,) = rows(db)
+    row.attempts = 60  # about half an hour of failed tries at the 30 s cap
+    db.commit()
+
+    assert outbox.deliver_pending(app) == 0
+
+    (row,) = rows(db)
+    assert row.attempts == 61 and row.next_attempt_at == clock.now_value + outbox.MAX_BACKOFF
+
+
+def test_two_senders_at_once_send_each_email_once(app: Flask, db: Session, inbox: Mail) -> None:
+    enqueue(app, db, 40, "race")
+    start = threading.Barrier(2)
+    sent: list[int] = []
+
+    def sender() -> None:
+        start.wait()
+        sent.append(outbox.deliver_pending(app, batch=5))
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sum(sent) == 40
+    subjects = [m["Subject"] for m in inbox.search('subject:"race"')]
+    assert len(subjects) == 40 and len(set(subjects)) == 40
+    assert all(row.sent_at is not None for row in rows(db))
+
+
+def test_checkout_still_confirms_the_order_during_a_long_smtp_outage(
+    app: Flask, db: Session, make_account: MakeAccount, signed_in: SignedIn, smtp_down: None, clock: Clock
+) -> None:
+    enqueue(app, db, 1, "queued long ago")
+    (old,) = rows(db)
+    old.attempts = 60  # retried at the cap for about half an hour
+    db.commit()
+    account = make_account(today=TODAY, subscriptions=[{"renewal_in_days": 0}])
+    browser = signed_in(account)
+    browser.renew(account.subscriptions[0].number)
+
+    page = browser.place_order()
+
+    assert (page.status, page.path) == (200, "/checkout/confirmation"), f"{page.status}: {page.alerts}"
+    assert len(order_numbers(page)) == 1
