@@ -7,6 +7,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from sqlalchemy import func, select
@@ -60,7 +61,12 @@ def _rate_limited(key: tuple[str, str]) -> bool:
 
 
 def _safe_next(target: str | None) -> str:
-    return target if target and target.startswith("/") and not target.startswith("//") else url_for("auth.home")
+    """Only a path on this portal; browsers drop tabs and newlines and read \\ as /, so judge what they will see."""
+    cleaned = "".join(ch for ch in (target or "") if ch.isprintable() and not ch.isspace()).replace("\\", "/")
+    parts = urlsplit(cleaned)
+    if cleaned.startswith("/") and not cleaned.startswith("//") and not parts.scheme and not parts.netloc:
+        return cleaned
+    return url_for("auth.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
