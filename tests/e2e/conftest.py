@@ -1,0 +1,351 @@
+"""End-to-end fixtures on pytest-playwright: the portal, its test-control API and mailbox, fresh accounts, signed-in pages.
+
+pytest-playwright owns the browser, contexts, pages and artifacts (`--headed`, `--slowmo`, `--video`, `--tracing`,
+`--screenshot`, `--output`, `--base-url`); this file only points it at the Chromium `automation.browser` finds and at
+a portal: the embedded one started per xdist worker, or a running one given by `--base-url` and `--mailbox-url`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _pytest.runner import call_and_report
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from automation.admin import AccountData, PortalAdmin
+from automation.browser import BrowserOptions, launch_kwargs
+from automation.flows import RULE_ONE_EMAIL, sign_in
+from automation.mailbox import Mailbox, MailboxTimeout, Message, UnexpectedMessages
+from automation.pages import PortalPage, SignInPage, SubscriptionsPage
+from mock_portal.server import PortalStack
+
+E2E_DIR = Path(__file__).parent
+# Every account made here lives on this date (its own clock), so the window edges are the same whatever day CI runs.
+TODAY = date(2030, 3, 1)
+EMAIL_TIMEOUT, EMAIL_SETTLE = 10.0, 0.5
+
+MakeAccount = Callable[..., AccountData]
+SignInAs = Callable[..., PortalPage]
+ConfirmationEmails = Callable[[AccountData, int], list[Message]]
+
+
+# --- options, marker, order ---------------------------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("renewals e2e", "Renewal harness end-to-end suite")
+    group.addoption(
+        "--mailbox-url",
+        default=os.environ.get("RENEWALS_MAILBOX_URL") or None,
+        help="Mailpit-compatible mail API of the portal given by --base-url, e.g. http://127.0.0.1:8025 "
+        "(env RENEWALS_MAILBOX_URL). Without --base-url the suite starts its own portal and catcher.",
+    )
+    group.addoption(
+        "--e2e-retries",
+        type=int,
+        default=_env_int("RENEWALS_E2E_RETRIES"),
+        metavar="N",
+        help="Run a failed e2e test up to N more times (env RENEWALS_E2E_RETRIES; default 0: a flaky test is a bug). "
+        "Tests that pass only on a retry are listed at the end and carry the e2e_failed_attempts property.",
+    )
+
+
+def _env_int(name: str) -> int:
+    value = os.environ.get(name, "").strip()
+    try:
+        return int(value) if value else 0
+    except ValueError:
+        raise pytest.UsageError(f"{name}={value!r} is not a whole number; use e.g. {name}=2") from None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the e2e tests, and run them after the unit tests in every worker.
+
+    Some unit tests start their own sync Playwright; once an e2e test has started pytest-playwright's session
+    Playwright, a second one can't start in the same thread ("Sync API inside the asyncio loop"). xdist hands each
+    worker tests in collection order, so putting e2e last keeps every worker's unit tests before its e2e tests."""
+    for item in items:
+        if E2E_DIR in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
+# --- the browser: pytest-playwright's, launched as automation.browser says ------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any], pytestconfig: pytest.Config) -> dict[str, Any]:
+    """The Chromium and flags automation.browser finds (RENEWALS_BROWSER_PATH, …); --headed and --slowmo win."""
+    options = BrowserOptions.from_env()
+    # A headed run needs the full browser, not Playwright's headless shell: find it for the mode we launch in.
+    options = dataclasses.replace(options, headed=options.headed or bool(pytestconfig.getoption("--headed")))
+    return {**launch_kwargs(options), **browser_type_launch_args}
+
+
+@pytest.fixture
+def context(context: BrowserContext) -> BrowserContext:
+    """pytest-playwright's context, failing a stuck action after 15 s rather than 30."""
+    context.set_default_timeout(15_000)
+    return context
+
+
+# --- the portal --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Portal:
+    """Where the portal and its mail API are; `embedded` when this worker started them itself."""
+
+    base_url: str
+    mailbox_url: str
+    embedded: bool
+
+
+@pytest.fixture(scope="session")
+def portal(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
+    """The running portal given by --base-url (with --mailbox-url), else a private one for this worker.
+
+    One stack per xdist worker: its own SQLite file and mail catcher on free ports, so workers never wait on
+    each other's database lock; isolation between tests still comes from each test's own account."""
+    given = pytestconfig.getoption("--base-url", default=None)
+    if given:
+        mailbox_url = pytestconfig.getoption("--mailbox-url", default=None) or os.environ.get("RENEWALS_MAILBOX_URL")
+        if not mailbox_url:
+            pytest.fail(
+                f"--base-url {given} needs the portal's mail API too: pass --mailbox-url (or RENEWALS_MAILBOX_URL), "
+                "e.g. http://127.0.0.1:8025; the portal must run with --testing",
+                pytrace=False,
+            )
+        yield Portal(given.rstrip("/"), mailbox_url.rstrip("/"), embedded=False)
+        return
+    database = tmp_path_factory.mktemp("portal") / "portal.db"
+    with PortalStack(
+        port=0, smtp_port=0, mail_port=0, testing=True, database_url=f"sqlite:///{database}", seed_demo=False
+    ) as stack:
+        assert stack.mail_api_url is not None
+        yield Portal(stack.base_url, stack.mail_api_url, embedded=True)
+
+
+@pytest.fixture(scope="session")
+def base_url(portal: Portal) -> str:
+    """pytest-playwright's base_url (contexts get it, so `page.goto("/cart")` works): the portal in use."""
+    return portal.base_url
+
+
+@pytest.fixture(scope="session")
+def admin(portal: Portal) -> PortalAdmin:
+    """The portal's test-control API."""
+    return PortalAdmin(portal.base_url)
+
+
+@pytest.fixture(scope="session")
+def mailbox(portal: Portal) -> Mailbox:
+    """The mail catcher (or Mailpit) every test shares: search it with `to:<the test's user>`."""
+    return Mailbox(portal.mailbox_url)
+
+
+@pytest.fixture(scope="session")
+def today() -> date:
+    """The day every account's clock shows unless a test says otherwise."""
+    return TODAY
+
+
+# --- data: one fresh account per test ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def create_account(admin: PortalAdmin) -> MakeAccount:
+    """Create an account from a test-control API spec (`subscriptions`, `country`, `users`, `today`); TODAY by default."""
+
+    def create(**spec: Any) -> AccountData:
+        subscriptions = spec.pop("subscriptions", [{}])
+        spec.setdefault("today", TODAY)
+        return admin.create_account(subscriptions, **spec)
+
+    return create
+
+
+@pytest.fixture
+def make_account(create_account: MakeAccount, request: pytest.FixtureRequest) -> Iterator[MakeAccount]:
+    """Factory: a fresh account with unique Faker data per call (the portal fills whatever the spec omits).
+
+    Nothing is deleted afterwards: isolation comes from fresh data, not from wiping. Each account made is
+    recorded on the test's report (JUnit properties), so a failure leads to its data in the portal and inbox."""
+    made: list[AccountData] = []
+
+    def make(**spec: Any) -> AccountData:
+        account = create_account(**spec)
+        made.append(account)
+        return account
+
+    yield make
+    for account in made:
+        request.node.user_properties.append(("account", f"{account.id} {account.user.email}"))
+
+
+@pytest.fixture
+def account_spec() -> dict[str, Any]:
+    """The spec of the test's `account`; a module or a parametrize overrides it."""
+    return {"subscriptions": [{}]}
+
+
+@pytest.fixture
+def account(make_account: MakeAccount, account_spec: dict[str, Any]) -> AccountData:
+    """The test's own account, made from `account_spec`."""
+    return make_account(**account_spec)
+
+
+# --- signing in: once, through the flows, then reused by storage state -------------------------------------
+
+
+@pytest.fixture
+def storage_state(tmp_path: Path) -> Path:
+    """Where the test's sign-in is saved; pass it to the flows (`storage_state=`) so they reuse it."""
+    return tmp_path / "storage-state.json"
+
+
+@pytest.fixture
+def sign_in_as(page: Page, base_url: str, storage_state: Path) -> SignInAs:
+    """Factory: sign a user of an account in on the test's page through the flows' sign_in, saving the state."""
+
+    def sign(account: AccountData, user: int = 0) -> PortalPage:
+        return sign_in(page, base_url, account.users[user], storage_state)
+
+    return sign
+
+
+@pytest.fixture
+def signed_in(sign_in_as: SignInAs, account: AccountData) -> PortalPage:
+    """The test's page, signed in as its account's first user, on the account overview."""
+    return sign_in_as(account)
+
+
+@pytest.fixture(scope="session")
+def saved_sign_in(browser: Browser, base_url: str, tmp_path_factory: pytest.TempPathFactory) -> Callable[[AccountData], Path]:
+    """Factory for read-only modules: sign a user in once in a throwaway context and return the storage state,
+    which the module passes to every context through `browser_context_args`."""
+
+    def save(account: AccountData) -> Path:
+        state = tmp_path_factory.mktemp("signed-in") / "storage-state.json"
+        context = browser.new_context(base_url=base_url)
+        try:
+            sign_in(context.new_page(), base_url, account.user, state)
+        finally:
+            context.close()
+        return state
+
+    return save
+
+
+# --- page objects -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sign_in_page(page: Page, base_url: str) -> SignInPage:
+    """The sign-in page, nobody signed in."""
+    return SignInPage.visit(page, base_url)
+
+
+@pytest.fixture
+def subscriptions_page(signed_in: PortalPage) -> SubscriptionsPage:
+    """Billing and orders › Subscriptions and contracts of the test's account."""
+    return signed_in.go_to_subscriptions()
+
+
+# --- mail ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def confirmation_emails(mailbox: Mailbox) -> ConfirmationEmails:
+    """Factory: wait for exactly `count` order confirmations to the account's user (none more arrive in the
+    settle time) and return them; a different count fails naming R8."""
+
+    def read(account: AccountData, count: int) -> list[Message]:
+        query = f'to:{account.user.email} subject:"Order confirmation"'
+        try:
+            found = mailbox.wait_for(query, count, timeout=EMAIL_TIMEOUT, settle=EMAIL_SETTLE)
+        except (MailboxTimeout, UnexpectedMessages) as error:
+            raise AssertionError(f"{RULE_ONE_EMAIL}: {error}") from None
+        return [mailbox.get(summary.id) for summary in found]
+
+    return read
+
+
+# --- opt-in retries (--e2e-retries N) ----------------------------------------------------------------------
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
+    """Run a failed e2e test again, up to --e2e-retries times; only the last attempt is reported, carrying the
+    earlier failures as sections, their artifacts as report extras and their count as a property."""
+    retries = item.config.getoption("--e2e-retries", default=0) or 0
+    if retries <= 0 or item.get_closest_marker("e2e") is None:
+        return None
+    item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
+    failed_attempts: list[list[pytest.TestReport]] = []
+    for attempt in range(retries + 1):
+        item.execution_count = attempt + 1  # type: ignore[attr-defined]  # pytest-playwright: artifacts per attempt
+        reports = _run_attempt(item, nextitem, may_retry=attempt < retries)
+        if attempt == retries or not any(r.failed for r in reports):
+            break
+        failed_attempts.append(reports)
+    if failed_attempts:
+        _carry_over(failed_attempts, reports)
+    for report in reports:
+        item.ihook.pytest_runtest_logreport(report=report)
+    item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+    return True
+
+
+def _run_attempt(item: pytest.Item, nextitem: pytest.Item | None, may_retry: bool) -> list[pytest.TestReport]:
+    """pytest's runtestprotocol, except that a failure about to be retried tears down only the test's own fixtures."""
+    if hasattr(item, "_request") and not item._request:
+        item._initrequest()
+    try:
+        reports = [call_and_report(item, "setup", log=False)]
+        if reports[0].passed:
+            reports.append(call_and_report(item, "call", log=False))
+        after: Any = nextitem
+        if may_retry and any(r.failed for r in reports):
+            after = item.parent  # keep module and session fixtures (the portal, the browser) for the retry
+        if item.session.shouldfail or item.session.shouldstop:
+            after = None
+        reports.append(call_and_report(item, "teardown", log=False, nextitem=after))
+    finally:
+        if hasattr(item, "_request"):
+            item._request = False
+            item.funcargs = None  # type: ignore[attr-defined]
+    return reports
+
+
+def _carry_over(failed_attempts: list[list[pytest.TestReport]], final: list[pytest.TestReport]) -> None:
+    last = final[-1]
+    for number, reports in enumerate(failed_attempts, start=1):
+        for report in reports:
+            if report.failed:
+                last.sections.append((f"e2e attempt {number} failed in {report.when}", report.longreprtext))
+            last.extras = [*getattr(last, "extras", []), *getattr(report, "extras", [])]  # type: ignore[attr-defined]
+    for report in final:
+        if report.when in ("call", "teardown"):  # the terminal summary reads the call, JUnit XML the teardown
+            report.user_properties.append(("e2e_failed_attempts", len(failed_attempts)))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Name the tests that passed only after a retry: they are flaky, and a flaky test is a bug to fix."""
+    flaky = [
+        f"{report.nodeid} (failed {dict(report.user_properties)['e2e_failed_attempts']} time(s) first)"
+        for report in terminalreporter.stats.get("passed", [])
+        if "e2e_failed_attempts" in dict(report.user_properties)
+    ]
+    if flaky:
+        terminalreporter.write_sep("=", "e2e tests that passed only on a retry (flaky)", yellow=True)
+        for line in flaky:
+            terminalreporter.write_line(line)
