@@ -140,3 +140,13 @@ class OutboxEmail(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class CheckoutSubmission(Base):
+    """One Place order form, by its one-time token: a resubmitted form finds its orders instead of ordering again."""
+
+    __tablename__ = "checkout_submissions"
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    order_numbers: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())

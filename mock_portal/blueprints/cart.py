@@ -8,7 +8,7 @@ from ..clock import today_for
 from ..db import session as db_session
 from ..rules.grouping import checkout_size_error
 from ..services.cart import add_to_cart, cart_subscriptions, clear_cart, price_cart
-from ..services.subscriptions import describe, owned_subscription
+from ..services.subscriptions import describe_one, owned_subscription
 from .auth import current_account, login_required
 
 bp = Blueprint("cart", __name__)
@@ -36,7 +36,7 @@ def add():  # type: ignore[no-untyped-def]
     sub = owned_subscription(db, account.id, number)
     if sub is None:
         abort(404, description=f"No subscription {number} in your account.")
-    view = describe(sub, today_for(account))
+    view = describe_one(db, sub, today_for(account))
     if not view.eligibility.eligible:
         abort(409, description=f"Subscription {number} can't be renewed: {view.eligibility.message}.")
     if limit := checkout_size_error(len(cart_subscriptions(db, account.id)) + 1):

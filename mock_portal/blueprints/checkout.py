@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from .. import outbox
@@ -17,7 +19,7 @@ bp = Blueprint("checkout", __name__)
 def show():  # type: ignore[no-untyped-def]
     """What will be ordered, how it is paid, and the Renew now choice when early."""
     review = review_checkout(db_session(), current_account())
-    return render_template("checkout/show.html", review=review, error=None)
+    return render_template("checkout/show.html", review=review, error=None, token=secrets.token_urlsafe(24))
 
 
 @bp.post("/checkout")
@@ -27,14 +29,15 @@ def place():  # type: ignore[no-untyped-def]
     db = db_session()
     account, user = current_account(), current_user()
     assert user is not None
+    token = request.form.get("checkout_token") or None
     try:
-        orders = place_orders(db, account, user, renew_now=request.form.get("renew_now") == "yes")
+        numbers = place_orders(db, account, user, renew_now=request.form.get("renew_now") == "yes", token=token)
     except CheckoutRefused as refused:
         db.rollback()
         review = review_checkout(db, account)
-        return render_template("checkout/show.html", review=review, error=str(refused)), 400
+        return render_template("checkout/show.html", review=review, error=str(refused), token=token), 400
     outbox.deliver_pending(current_app._get_current_object())  # type: ignore[attr-defined]
-    return redirect(url_for("checkout.confirmation", orders=",".join(o.number for o in orders)))
+    return redirect(url_for("checkout.confirmation", orders=",".join(numbers)), code=303)
 
 
 @bp.get("/checkout/confirmation")

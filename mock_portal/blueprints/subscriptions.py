@@ -7,13 +7,7 @@ from flask import Blueprint, abort, render_template
 from ..clock import today_for
 from ..db import session as db_session
 from ..services.orders import account_orders
-from ..services.subscriptions import (
-    account_subscriptions,
-    awaiting_payment_ids,
-    describe,
-    describe_all,
-    owned_subscription,
-)
+from ..services.subscriptions import account_subscriptions, describe_all, describe_one, owned_subscription
 from .auth import current_account, login_required
 
 bp = Blueprint("subscriptions", __name__)
@@ -35,7 +29,7 @@ def _owned_view(number: str):  # type: ignore[no-untyped-def]
     sub = owned_subscription(db, account.id, number)
     if sub is None:
         abort(404, description=f"No subscription {number} in your account.")
-    return describe(sub, today_for(account), sub.id in awaiting_payment_ids(db, [sub.id]))
+    return describe_one(db, sub, today_for(account))
 
 
 @bp.get("/subscriptions/<number>")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from .. import outbox
 from ..clock import today_for
 from ..emails import order_confirmation
-from ..models import Account, Order, OrderLine, Subscription, User
+from ..models import Account, CheckoutSubmission, Order, OrderLine, Subscription, User
 from ..rules.eligibility import is_early, renewed_term
 from ..rules.grouping import checkout_size_error
 from ..rules.payment import PAYMENT_DEADLINE_DAYS, is_manual_only
@@ -107,23 +107,44 @@ def _place_group(db: Session, account: Account, group: CartGroup, today: date) -
     return order
 
 
-def place_orders(db: Session, account: Account, user: User, renew_now: bool) -> list[Order]:
-    """Check the cart out: one order and one confirmation email per transaction, all or nothing."""
+def submitted_orders(db: Session, account: Account, token: str | None) -> list[str] | None:
+    """The order numbers an earlier submission of this checkout form made, if it was already placed."""
+    if not token:
+        return None
+    done = db.get(CheckoutSubmission, token)
+    if done is None or done.account_id != account.id:
+        return None
+    return done.order_numbers.split(",")
+
+
+def place_orders(db: Session, account: Account, user: User, renew_now: bool, token: str | None = None) -> list[str]:
+    """Check the cart out: one order and one confirmation email per transaction, all or nothing.
+
+    With the form's one-time `token`, a double click, a reloaded POST or a resubmitted form returns the first
+    submission's order numbers: the token's row is committed with the orders, and its primary key lets only
+    one of two concurrent submissions commit."""
+    if (earlier := submitted_orders(db, account, token)) is not None:
+        return earlier
     review = review_checkout(db, account)
     _validate(review, renew_now)
     today = today_for(account)
-    orders = [_place_group(db, account, group, today) for group in review.groups]
-    clear_cart(db, account.id)
-    db.flush()
-    outbox.enqueue(db, *(order_confirmation(order, user.email) for order in orders))
     try:
+        orders = [_place_group(db, account, group, today) for group in review.groups]
+        clear_cart(db, account.id)
+        db.flush()
+        outbox.enqueue(db, *(order_confirmation(order, user.email) for order in orders))
+        numbers = [order.number for order in orders]
+        if token:
+            db.add(CheckoutSubmission(token=token, account_id=account.id, order_numbers=",".join(numbers)))
         db.commit()
-    except IntegrityError as exc:
+    except IntegrityError as exc:  # a unique constraint saw another transaction renew these first
         db.rollback()
+        if (earlier := submitted_orders(db, account, token)) is not None:
+            return earlier  # the same form, submitted twice at once: the other request placed it
         raise CheckoutRefused(
             "These subscriptions were renewed a moment ago in another session. Check your orders."
         ) from exc
-    return orders
+    return numbers
 
 
 def record_payment(db: Session, order: Order) -> None:

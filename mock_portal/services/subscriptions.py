@@ -69,6 +69,11 @@ def describe(sub: Subscription, today: date, awaiting: bool = False) -> Subscrip
     )
 
 
+def describe_one(db: Session, sub: Subscription, today: date) -> SubscriptionView:
+    """Describe one subscription, pending Konbini / ATM payment included."""
+    return describe(sub, today, sub.id in awaiting_payment_ids(db, [sub.id]))
+
+
 def describe_all(db: Session, subs: list[Subscription], today: date) -> list[SubscriptionView]:
     """Describe many subscriptions with one query for pending payments."""
     awaiting = awaiting_payment_ids(db, (s.id for s in subs))

@@ -53,7 +53,16 @@ function setupBulk(form) {
   update();
 }
 
+// A second click while the order is being placed does nothing (the server also counts a form once).
+function submitOnce(form) {
+  form.addEventListener("submit", (e) => {
+    if (form.dataset.submitted) { e.preventDefault(); return; }
+    form.dataset.submitted = "yes";
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form[data-submit-once]").forEach(submitOnce);
   document.querySelectorAll('button[aria-haspopup="menu"]').forEach(setupMenu);
   const bulk = document.getElementById("bulk-form");
   if (bulk) setupBulk(bulk);

@@ -277,7 +277,7 @@ def _checkout(db: Session, account_id: int, numbers: list[str]) -> list[str]:
     user = db.query(User).filter_by(account_id=account_id).first()
     assert user is not None
     add_to_cart(db, account_id, owned_subscriptions(db, account_id, numbers))
-    return [o.number for o in place_orders(db, account, user, renew_now=True)]
+    return place_orders(db, account, user, renew_now=True)
 
 
 def test_orders_list_totals_as_decimal_strings_and_konbini_payment_completes(
