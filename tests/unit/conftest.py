@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from portal_browser import Browser, SignedIn, TestControl
 from sqlalchemy.orm import Session
 
@@ -118,12 +120,40 @@ def inbox(catcher: MailCatcher) -> Inbox:
 
 # --- signing in through the real form, and the test-control API (for tests of the portal's pages) ------------
 
+class _SharedTemplateCode(BytecodeCache):
+    """Compiled templates shared by every app of this test process: each test's app has its own Jinja environment,
+    and compiling the same templates again for every test was most of a page test's CPU time."""
+
+    _code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)  # ignored by Jinja when the template's source changed
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
 @pytest.fixture
-def signed_in(app: Flask) -> SignedIn:
+def pages_app(app: Flask) -> Flask:
+    """The app, rendering its pages from compiled templates shared across tests."""
+    app.jinja_env.bytecode_cache = _SharedTemplateCode()
+    return app
+
+
+@pytest.fixture
+def anonymous(pages_app: Flask) -> Browser:
+    """A browser that has not signed in."""
+    return Browser(pages_app.test_client())
+
+
+@pytest.fixture
+def signed_in(pages_app: Flask) -> SignedIn:
     """Sign one of an account's users in through the /login form; returns that user's own browser."""
 
     def sign_in(account: CreatedAccount, user: int = 0) -> Browser:
-        browser = Browser(app.test_client())
+        browser = Browser(pages_app.test_client())
         credentials = account.users[user]
         page = browser.sign_in(credentials.email, credentials.password)
         assert page.status == 302, f"signing in as {credentials.email} answered {page.status}: {page.alerts}"

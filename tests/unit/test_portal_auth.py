@@ -14,12 +14,6 @@ from mock_portal import create_app
 TODAY = "2027-01-01"
 
 
-@pytest.fixture
-def anonymous(app: Flask) -> Browser:
-    """A browser that has not signed in."""
-    return Browser(app.test_client())
-
-
 def is_local(location: str) -> bool:
     """Whether a browser following `location` stays on this site (browsers drop tabs and newlines, read \\ as /)."""
     cleaned = "".join(ch for ch in location if ch not in "\t\r\n").replace("\\", "/")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from flask import Flask
 from portal_browser import Browser, MakeAccount, Page, SignedIn, TestControl, order_numbers
 
 from mock_portal.services.accounts import CreatedAccount
@@ -93,29 +92,28 @@ def test_a_confirmation_page_shows_only_your_own_orders(
 
 
 @pytest.mark.parametrize("token", [None, "forged"], ids=["missing", "forged"])
-@pytest.mark.parametrize("path", ["/cart", "/cart/remove", "/checkout", "/bulk/renew", "/logout"])
 def test_a_form_without_this_sessions_csrf_token_is_refused(
-    mine: CreatedAccount, signed_in: SignedIn, control: TestControl, path: str, token: str | None
+    mine: CreatedAccount, signed_in: SignedIn, control: TestControl, token: str | None
 ) -> None:
     browser = signed_in(mine)
     number = mine.subscriptions[0].number
     data = {"subscription": number, "renew_now": "yes"} | ({"csrf_token": token} if token else {})
 
-    refused = browser.post_form(path, data, csrf=False)
+    for path in ("/cart", "/bulk/renew", "/cart/remove", "/checkout", "/logout"):
+        refused = browser.post_form(path, data, csrf=False)
 
-    assert refused.status == 400
-    assert any("did not come from this site" in a for a in refused.alerts), refused.alerts
+        assert refused.status == 400, f"POST {path} with a {token or 'missing'} token answered {refused.status}"
+        assert any("did not come from this site" in a for a in refused.alerts), f"{path}: {refused.alerts}"
     assert browser.get("/subscriptions").status == 200, "a refused sign-out must not sign out"
     assert not in_cart(browser, number) and control.orders(mine.id) == []
 
 
-def test_sign_in_without_the_csrf_token_is_refused(mine: CreatedAccount, app: Flask) -> None:
-    browser = Browser(app.test_client())
+def test_sign_in_without_the_csrf_token_is_refused(mine: CreatedAccount, anonymous: Browser) -> None:
     user = mine.users[0]
 
-    refused = browser.post_form("/login", {"email": user.email, "password": user.password}, csrf=False)
+    refused = anonymous.post_form("/login", {"email": user.email, "password": user.password}, csrf=False)
 
-    assert refused.status == 400 and browser.get("/subscriptions").status == 302
+    assert refused.status == 400 and anonymous.get("/subscriptions").status == 302
 
 
 def test_prices_posted_with_the_forms_are_ignored(
@@ -143,9 +141,9 @@ def signed_in_pages(browser: Browser, number: str) -> list[Page]:
 
 
 def test_every_page_sends_a_strict_content_security_policy_and_anti_framing_headers(
-    mine: CreatedAccount, signed_in: SignedIn, app: Flask
+    mine: CreatedAccount, signed_in: SignedIn, anonymous: Browser
 ) -> None:
-    pages = [Browser(app.test_client()).get("/login"), *signed_in_pages(signed_in(mine), mine.subscriptions[0].number)]
+    pages = [anonymous.get("/login"), *signed_in_pages(signed_in(mine), mine.subscriptions[0].number)]
     pages.append(signed_in(mine).get("/subscriptions/000000000000"))  # an error page too
 
     for page in pages:
@@ -169,10 +167,10 @@ def test_pages_need_no_inline_script_or_style_so_the_policy_can_forbid_them(
             assert not handlers, f"{page.path}: inline event handler {handlers} on <{el.tag}>"
 
 
-def test_the_session_cookie_is_httponly_and_samesite_lax(mine: CreatedAccount, app: Flask) -> None:
+def test_the_session_cookie_is_httponly_and_samesite_lax(mine: CreatedAccount, anonymous: Browser) -> None:
     user = mine.users[0]
 
-    page = Browser(app.test_client()).sign_in(user.email, user.password)
+    page = anonymous.sign_in(user.email, user.password)
 
     (cookie,) = [c for c in page.response.headers.getlist("Set-Cookie") if c.startswith("session=")]
     flags = [part.strip().lower() for part in cookie.split(";")]
