@@ -33,7 +33,8 @@ def test_billing_and_orders_navigation_leads_to_subscriptions_and_contracts(
     browser = signed_in(make_account(today=TODAY.isoformat()))
     home = browser.get("/")
 
-    (nav,) = [n for n in home.doc.find_all("nav") if home.doc.one(id=n.get("aria-labelledby", "")).text == "Billing and orders"]
+    navs = home.doc.find_all("nav", aria_labelledby=True)
+    (nav,) = [n for n in navs if home.doc.one(id=n.attrs["aria-labelledby"]).text == "Billing and orders"]
     link = nav.one("a", text="Subscriptions and contracts")
     page = browser.get(link.attrs["href"])
 
