@@ -255,8 +255,13 @@ class Browser:
         return self.post_form("/cart", {"subscription": number}, follow=True)
 
     def place_order(self, *, renew_now: bool = False, extra: FormData | None = None) -> Page:
-        """Place order at checkout (ticking Renew now when asked); follows to the confirmation on success."""
-        data: dict[str, Any] = dict(extra or {})
+        """Open the checkout and press Place order (ticking Renew now when asked), sending the form's hidden fields
+        as a browser would; follows to the confirmation on success."""
+        checkout = self.get("/checkout")
+        forms = [f for f in checkout.doc.find_all("form", method="post") if checkout.buttons("Place order", within=f)]
+        hidden = {el.attrs["name"]: el.attrs.get("value", "") for f in forms for el in f.find_all("input", type="hidden")}
+        hidden.pop("csrf_token", None)
+        data: dict[str, Any] = hidden | dict(extra or {})
         if renew_now:
             data["renew_now"] = "yes"
         return self.post_form("/checkout", data, follow=True)
