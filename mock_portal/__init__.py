@@ -17,6 +17,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         RESET_DATABASE=False,
         TESTING=False,
         PROPAGATE_EXCEPTIONS=False,  # testing mode mounts the test API; errors still render as pages or JSON
+        MAX_FORM_PARTS=20_000,  # a bulk page can tick thousands of boxes; the 100 rule refuses them with a message
         TODAY=None,
         SMTP_HOST="127.0.0.1",
         SMTP_PORT=1025,
@@ -32,7 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
 
-    from . import csrf, db, security, views
+    from . import csrf, db, faults, security, views
     from .blueprints import auth, bulk, cart, checkout, subscriptions
 
     db.init_app(app)
@@ -41,8 +42,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     views.init_app(app)
     for blueprint in (auth.bp, subscriptions.bp, cart.bp, checkout.bp, bulk.bp):
         app.register_blueprint(blueprint)
+    faults.init_app(app)  # testing mode only
     if app.config["TESTING"]:
-        from .blueprints import testing_api  # absent unless testing: every /__test__/ path is then a 404
+        from .blueprints import testing_api, testing_faults  # absent unless testing: every /__test__/ path is a 404
 
         app.register_blueprint(testing_api.bp)
+        app.register_blueprint(testing_faults.bp)
     return app

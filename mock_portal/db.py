@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, current_app, g
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.schema import CreateColumn
 
 from .models import Base
 
@@ -38,6 +39,7 @@ def init_app(app: Flask) -> None:
     if app.config.get("RESET_DATABASE"):
         Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
+    add_new_columns(engine)
     app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
 
     @app.teardown_appcontext
@@ -45,6 +47,19 @@ def init_app(app: Flask) -> None:
         session = g.pop("db_session", None)
         if session is not None:
             session.close()
+
+
+def add_new_columns(engine: Engine) -> None:
+    """Add columns that tables kept from an older portal lack (each new column is nullable or has a server default),
+    so `--keep-data` keeps working across upgrades; create_all only creates missing tables."""
+    inspector = inspect(engine)
+    with engine.begin() as connection:
+        for table in Base.metadata.sorted_tables:
+            present = {column["name"] for column in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in present:
+                    definition = CreateColumn(column).compile(dialect=engine.dialect)
+                    connection.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {definition}"))
 
 
 def new_session(app: Flask | None = None) -> Session:

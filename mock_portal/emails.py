@@ -13,11 +13,12 @@ from .rules.terms import TERM_LABELS
 
 @dataclass(frozen=True)
 class Email:
-    """An email ready for the outbox."""
+    """An email ready for the outbox; `account_id` is the account it is about (its SMTP fault holds it back)."""
 
     to: str
     subject: str
     text: str
+    account_id: int | None = None
 
 
 def order_confirmation(order: Order, to: str) -> Email:
@@ -54,7 +55,7 @@ def order_confirmation(order: Order, to: str) -> Email:
                 order.payment_method, order.payment_number, order.payment_deadline, money(order.total_minor)
             ),
         ]
-    return Email(to, f"Order confirmation {order.number}", "\n".join(parts) + "\n")
+    return Email(to, f"Order confirmation {order.number}", "\n".join(parts) + "\n", order.account_id)
 
 
 def renewal_reminder(
@@ -66,6 +67,7 @@ def renewal_reminder(
     renewal_date: date,
     payment_method: str,
     renew_url: str,
+    account_id: int | None = None,
 ) -> Email:
     """The reminder sent once per term when a subscription enters its renewal window (R3, R5)."""
     parts = [
@@ -82,4 +84,5 @@ def renewal_reminder(
             "renew by hand before the renewal date. Open the link above, choose Renew, and at checkout "
             "you receive a payment number; pay it by the deadline shown in your order confirmation.",
         ]
-    return Email(to, f"Renewal reminder: subscription {number} renews on {renewal_date.isoformat()}", "\n".join(parts) + "\n")
+    subject = f"Renewal reminder: subscription {number} renews on {renewal_date.isoformat()}"
+    return Email(to, subject, "\n".join(parts) + "\n", account_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -20,6 +20,9 @@ class Account(Base):
     name: Mapped[str] = mapped_column(String(200))
     country: Mapped[str] = mapped_column(String(2))
     today: Mapped[date | None] = mapped_column(Date, default=None)
+    # Faults injected through the test-control API (testing mode): Place order is declined; emails wait in the outbox.
+    fault_payment_declined: Mapped[bool] = mapped_column(default=False, server_default=false())
+    fault_smtp_unavailable: Mapped[bool] = mapped_column(default=False, server_default=false())
     users: Mapped[list[User]] = relationship(back_populates="account")
     csns: Mapped[list[Csn]] = relationship(back_populates="account")
 
@@ -131,6 +134,7 @@ class OutboxEmail(Base):
 
     __tablename__ = "outbox"
     id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), default=None, index=True)
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     text: Mapped[str] = mapped_column(Text)

@@ -14,18 +14,22 @@ from sqlalchemy.orm import Session
 
 from .db import new_session
 from .emails import Email
-from .models import OutboxEmail
+from .models import Account, OutboxEmail
 
 log = logging.getLogger(__name__)
 _send_lock = threading.Lock()  # one sender at a time, so no message goes out twice from this process
 MAX_BACKOFF = timedelta(seconds=30)
 CLAIM_LEASE = timedelta(seconds=60)  # a sender that dies mid-batch leaves its rows to others after this
+SMTP_FAULT = "SMTP unavailable (fault injected)"  # last_error of an email held back by its account's SMTP fault
 
 
 def enqueue(db: Session, *emails: Email) -> None:
     """Add emails to the outbox in the caller's transaction (one bulk insert)."""
     if emails:
-        db.execute(insert(OutboxEmail), [{"to_address": e.to, "subject": e.subject, "text": e.text, "html": ""} for e in emails])
+        db.execute(
+            insert(OutboxEmail),
+            [{"account_id": e.account_id, "to_address": e.to, "subject": e.subject, "text": e.text, "html": ""} for e in emails],
+        )
 
 
 def backoff(attempts: int) -> timedelta:
@@ -83,14 +87,28 @@ def _claim(db: Session, now: datetime, batch: int) -> list[OutboxEmail]:
     return list(db.scalars(select(OutboxEmail).where(OutboxEmail.id.in_(claimed)).order_by(OutboxEmail.id)))
 
 
+def _smtp_faulted(db: Session, rows: list[OutboxEmail]) -> set[int]:
+    """The accounts among these rows whose SMTP is made unavailable by an injected fault."""
+    account_ids = {row.account_id for row in rows if row.account_id is not None}
+    if not account_ids:
+        return set()
+    return set(db.scalars(select(Account.id).where(Account.id.in_(account_ids), Account.fault_smtp_unavailable)))
+
+
 def deliver_pending(app: Flask, batch: int = 500) -> int:
-    """Send every due email once; failures are kept for a later try with backoff. Returns how many were sent."""
+    """Send every due email once; failures are kept for a later try with backoff. Returns how many were sent.
+
+    Emails of an account with the SMTP fault are not sent: they count the try and wait like any failure."""
     total = 0
     with _send_lock:
         db = new_session(app)
         try:
             while rows := _claim(db, datetime.now(), batch):
-                sent, errors = _send_batch(app, rows)
+                faulted = _smtp_faulted(db, rows)
+                sendable = [row for row in rows if row.account_id not in faulted]
+                sent, errors = _send_batch(app, sendable) if sendable else (set(), {})
+                smtp_failed = bool(errors)
+                errors |= {row.id: SMTP_FAULT for row in rows if row.account_id in faulted}
                 now = datetime.now()
                 for row in rows:
                     if row.id in sent:
@@ -101,11 +119,24 @@ def deliver_pending(app: Flask, batch: int = 500) -> int:
                         log.warning("email %s not sent (try %s): %s", row.id, row.attempts, row.last_error)
                 db.commit()
                 total += len(sent)
-                if errors:
+                if smtp_failed:  # the server is down or refusing: leave the rest for the next round
                     break
         finally:
             db.close()
     return total
+
+
+def retry_now(db: Session, account_id: int) -> None:
+    """Make the account's unsent emails due at once (its SMTP fault was lifted); commits.
+
+    Under the send lock, so no row is made due while this process's sender holds it."""
+    with _send_lock:
+        db.execute(
+            update(OutboxEmail)
+            .where(OutboxEmail.account_id == account_id, OutboxEmail.sent_at.is_(None))
+            .values(next_attempt_at=None)
+        )
+        db.commit()
 
 
 class OutboxWorker:

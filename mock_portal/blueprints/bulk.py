@@ -2,50 +2,55 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from ..clock import today_for
 from ..db import session as db_session
 from ..rules.grouping import MAX_PER_CHECKOUT, checkout_size_error
-from ..services.bulk import eligible_groups, selection
+from ..services.bulk import eligible_groups, parse_group, selection, selection_size
 from ..services.cart import replace_cart
-from ..services.subscriptions import account_subscriptions, describe_all
+from ..services.listing import BadFilter, ListFilter, facets
 from .auth import current_account, login_required
 
 bp = Blueprint("bulk", __name__)
 
 
-def _groups():  # type: ignore[no-untyped-def]
-    account = current_account()
-    db = db_session()
-    return eligible_groups(describe_all(db, account_subscriptions(db, account.id), today_for(account)))
+def _page(wanted: ListFilter, error: str | None = None, chosen: frozenset[str] = frozenset()):  # type: ignore[no-untyped-def]
+    account, db = current_account(), db_session()
+    return render_template(
+        "bulk/renew.html",
+        groups=eligible_groups(db, account.id, today_for(account), wanted),
+        limit=MAX_PER_CHECKOUT,
+        error=error,
+        chosen=chosen,
+        filters=wanted,
+        facets=facets(db, account.id),
+    )
 
 
 @bp.get("/bulk/renew")
 @login_required
 def show():  # type: ignore[no-untyped-def]
     """The Renew subscriptions page."""
-    return render_template("bulk/renew.html", groups=_groups(), limit=MAX_PER_CHECKOUT, error=None, chosen=set())
+    try:
+        wanted = ListFilter.from_args(request.args)
+    except BadFilter as bad:
+        abort(400, description=str(bad))
+    return _page(wanted)
 
 
 @bp.post("/bulk/renew")
 @login_required
 def renew_selected():  # type: ignore[no-untyped-def]
     """Put the selection in the cart, or refuse it whole when it breaks the 100 limit or is empty."""
-    groups = _groups()
-    numbers = set(request.form.getlist("subscription"))
-    chosen = selection(groups, numbers, set(request.form.getlist("select_all")))
-    error = checkout_size_error(len(chosen))
-    if not chosen:
-        error = "Select at least one subscription to renew."
+    account, db = current_account(), db_session()
+    today = today_for(account)
+    numbers = list(dict.fromkeys(request.form.getlist("subscription")))
+    groups = [key for key in map(parse_group, request.form.getlist("select_all")) if key is not None]
+    size = selection_size(db, account.id, today, numbers, groups)
+    error = checkout_size_error(size) or (None if size else "Select at least one subscription to renew.")
     if error:
-        return (
-            render_template(
-                "bulk/renew.html", groups=groups, limit=MAX_PER_CHECKOUT, error=error, chosen={s.number for s in chosen}
-            ),
-            400,
-        )
-    db = db_session()
-    replace_cart(db, current_account().id, chosen)
+        return _page(ListFilter(), error, frozenset(numbers)), 400
+    replace_cart(db, account.id, selection(db, account.id, today, numbers, groups))
     db.commit()
     return redirect(url_for("cart.show"))

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from .. import outbox
 from ..db import session as db_session
-from ..services.orders import CheckoutRefused, account_orders, place_orders, review_checkout
+from ..services.orders import CheckoutRefused, PaymentDeclined, account_orders, place_orders, review_checkout
 from .auth import current_account, current_user, login_required
 
 bp = Blueprint("checkout", __name__)
@@ -35,7 +35,8 @@ def place():  # type: ignore[no-untyped-def]
     except CheckoutRefused as refused:
         db.rollback()
         review = review_checkout(db, account)
-        return render_template("checkout/show.html", review=review, error=str(refused), token=token), 400
+        status = 402 if isinstance(refused, PaymentDeclined) else 400
+        return render_template("checkout/show.html", review=review, error=str(refused), token=token), status
     outbox.deliver_pending(current_app._get_current_object())  # type: ignore[attr-defined]
     return redirect(url_for("checkout.confirmation", orders=",".join(numbers)), code=303)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 
 from ..clock import today_for
 from ..db import session as db_session
+from ..services.listing import DEFAULT_PER_PAGE, MAX_PER_PAGE, BadFilter, ListFilter, facets, filtered, page_number, page_of
 from ..services.orders import account_orders
-from ..services.subscriptions import account_subscriptions, describe_all, describe_one, owned_subscription
+from ..services.subscriptions import describe_all, describe_one, owned_subscription
 from .auth import current_account, login_required
 
 bp = Blueprint("subscriptions", __name__)
@@ -16,11 +17,24 @@ bp = Blueprint("subscriptions", __name__)
 @bp.get("/subscriptions")
 @login_required
 def index():  # type: ignore[no-untyped-def]
-    """Every subscription of the account, with Renew where renewal is open."""
-    account = current_account()
-    db = db_session()
-    views = describe_all(db, account_subscriptions(db, account.id), today_for(account))
-    return render_template("subscriptions/index.html", views=views, today=today_for(account))
+    """The account's subscriptions a page at a time, filtered and searched, with Renew where renewal is open."""
+    account, db = current_account(), db_session()
+    today = today_for(account)
+    try:
+        wanted = ListFilter.from_args(request.args)
+    except BadFilter as bad:
+        abort(400, description=str(bad))
+    per_page = page_number(request.args.get("per_page"), DEFAULT_PER_PAGE, MAX_PER_PAGE)
+    rows, slice_ = page_of(db, filtered(account.id, today, wanted), page_number(request.args.get("page")), per_page)
+    return render_template(
+        "subscriptions/index.html",
+        views=describe_all(db, rows, today),
+        today=today,
+        filters=wanted,
+        facets=facets(db, account.id),
+        slice=slice_,
+        per_page=per_page,
+    )
 
 
 def _owned_view(number: str):  # type: ignore[no-untyped-def]

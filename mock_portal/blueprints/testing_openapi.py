@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..catalog import products, tax_rates
+from ..faults import ERROR_STATUSES, MAX_LATENCY_MS, MAX_ROUTE_LENGTH, MAX_RULES, METHODS, ROUTE_PATTERN, TEST_API_PATTERN
 from ..rules.money import CURRENCY_EXPONENTS
 from ..rules.payment import MANUAL_ONLY_METHODS, PAYMENT_METHODS
 from ..rules.terms import TERMS
@@ -64,6 +65,61 @@ ACCOUNT_ID = {"name": "account_id", "in": "path", "required": True, "schema": {"
 ORDER_NUMBER = {"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}
 BAD_INPUT = _error("Malformed JSON, a non-object body, an unknown field or a bad value; the message names the field")
 NOT_FOUND = _error("No such account or order")
+MAX_ID = 2**63 - 1
+
+
+def _fault_rule(extra: str, extra_schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["route", extra],
+        "description": description,
+        "properties": {
+            "route": {
+                "type": "string",
+                "maxLength": MAX_ROUTE_LENGTH,
+                "pattern": ROUTE_PATTERN,
+                "not": {"pattern": TEST_API_PATTERN},
+                "description": "A path of the portal: matches it and every path under it (/cart: /cart, /cart/remove). "
+                "The test-control API (/__test__/) is never faulted",
+            },
+            "methods": {
+                "type": "array",
+                "minItems": 1,
+                "items": {"type": "string", "enum": list(METHODS)},
+                "description": "Only these methods; omitted: every method",
+            },
+            "account_id": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_ID,
+                "description": "Only requests signed in as a user of this account; omitted: everyone",
+            },
+            extra: extra_schema,
+        },
+    }
+
+
+def _fault_rule_state(extra: str, extra_schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["route", "methods", "account_id", extra],
+        "properties": {
+            "route": {"type": "string"},
+            "methods": {"type": "array", "nullable": True, "items": {"type": "string"}, "description": "null: every method"},
+            "account_id": {"type": "integer", "nullable": True, "description": "null: every visitor"},
+            extra: extra_schema,
+        },
+    }
+
+
+LATENCY_MS = {"type": "integer", "minimum": 0, "maximum": MAX_LATENCY_MS, "description": "Added before the answer"}
+ERROR_STATUS = {
+    "type": "integer",
+    "minimum": ERROR_STATUSES.start,
+    "maximum": ERROR_STATUSES.stop - 1,
+    "description": "Answered instead of the page, with the portal's error page",
+}
 
 
 def _schemas() -> dict[str, Any]:
@@ -258,6 +314,51 @@ def _schemas() -> dict[str, Any]:
             },
         },
         "NoFields": {"type": "object", "additionalProperties": False, "properties": {}},
+        "AccountFaultsSpec": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "An omitted fault is unchanged.",
+            "properties": {
+                "payment_declined": {
+                    "type": "boolean",
+                    "description": "Place order is refused (402) and nothing is ordered or emailed; Konbini / ATM "
+                    "orders, paid later, are not declined",
+                },
+                "smtp_unavailable": {
+                    "type": "boolean",
+                    "description": "The account's emails stay in the outbox, retried with backoff; lifting the fault "
+                    "sends each of them once",
+                },
+            },
+        },
+        "AccountFaults": {
+            "type": "object",
+            "required": ["id", "payment_declined", "smtp_unavailable"],
+            "properties": {
+                "id": {"type": "integer"},
+                "payment_declined": {"type": "boolean"},
+                "smtp_unavailable": {"type": "boolean"},
+            },
+        },
+        "LatencyRule": _fault_rule("ms", LATENCY_MS, "Slow matching requests down; when several match, the longest applies"),
+        "ErrorRule": _fault_rule("status", ERROR_STATUS, "Answer matching requests with a server error"),
+        "PortalFaultsSpec": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "A list sent replaces that list ([] clears it); an omitted list is unchanged.",
+            "properties": {
+                "latency": {"type": "array", "maxItems": MAX_RULES, "items": {"$ref": "#/components/schemas/LatencyRule"}},
+                "errors": {"type": "array", "maxItems": MAX_RULES, "items": {"$ref": "#/components/schemas/ErrorRule"}},
+            },
+        },
+        "PortalFaults": {
+            "type": "object",
+            "required": ["latency", "errors"],
+            "properties": {
+                "latency": {"type": "array", "items": _fault_rule_state("ms", {"type": "integer"})},
+                "errors": {"type": "array", "items": _fault_rule_state("status", {"type": "integer"})},
+            },
+        },
     }
 
 
@@ -321,6 +422,44 @@ def openapi_spec() -> dict[str, Any]:
                         "409": _error("The order is not awaiting payment"),
                     },
                 }
+            },
+            "/__test__/accounts/{account_id}/faults": {
+                "get": {
+                    "operationId": "getAccountFaults",
+                    "summary": "The faults injected on the account",
+                    "parameters": [ACCOUNT_ID],
+                    "responses": {"200": _ok("Faults", ref("AccountFaults")), "404": NOT_FOUND},
+                },
+                "put": {
+                    "operationId": "setAccountFaults",
+                    "summary": "Inject or lift the account's faults: payment declined, SMTP unavailable",
+                    "parameters": [ACCOUNT_ID],
+                    "requestBody": _body("AccountFaultsSpec", True),
+                    "responses": {"200": _ok("Faults now", ref("AccountFaults")), "400": BAD_INPUT, "404": NOT_FOUND},
+                },
+            },
+            "/__test__/faults": {
+                "get": {
+                    "operationId": "getPortalFaults",
+                    "summary": "The portal-wide faults in force",
+                    "responses": {"200": _ok("Faults", ref("PortalFaults"))},
+                },
+                "put": {
+                    "operationId": "setPortalFaults",
+                    "summary": "Add latency or server errors on chosen routes (the /__test__/ paths are never faulted)",
+                    "requestBody": _body("PortalFaultsSpec", True),
+                    "responses": {
+                        "200": _ok("Faults now", ref("PortalFaults")),
+                        "400": BAD_INPUT,
+                        "404": _error("A rule's account_id names no account"),
+                    },
+                },
+                "delete": {
+                    "operationId": "clearPortalFaults",
+                    "summary": "Lift every portal-wide fault",
+                    "requestBody": _body("NoFields", False),
+                    "responses": {"200": _ok("Faults now (none)", ref("PortalFaults")), "400": BAD_INPUT},
+                },
             },
             "/__test__/jobs/reminders": {
                 "post": {

@@ -16,7 +16,7 @@ from ..emails import order_confirmation
 from ..models import Account, CheckoutSubmission, Order, OrderLine, Subscription, User
 from ..rules.eligibility import is_early, renewed_term
 from ..rules.grouping import checkout_size_error
-from ..rules.payment import PAYMENT_DEADLINE_DAYS, is_manual_only
+from ..rules.payment import PAYMENT_DEADLINE_DAYS, PAYMENT_LABELS, is_manual_only
 from .cart import CartGroup, cart_subscriptions, clear_cart, price_cart
 
 RENEW_NOW_MESSAGE = (
@@ -27,6 +27,10 @@ RENEW_NOW_MESSAGE = (
 
 class CheckoutRefused(Exception):
     """The checkout can't go ahead; the message says why and what to do. Nothing was ordered."""
+
+
+class PaymentDeclined(CheckoutRefused):
+    """The payment was declined (a fault injected on the account); nothing was ordered."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,16 @@ def _validate(review: CheckoutReview, renew_now: bool) -> None:
                 )
     if review.early and not renew_now:
         raise CheckoutRefused(RENEW_NOW_MESSAGE)
+
+
+def _charge(account: Account, review: CheckoutReview) -> None:
+    """Take the payments due now; Konbini / ATM orders are paid later, so only the others can be declined."""
+    charged = [group.key.payment_method for group in review.groups if not is_manual_only(group.key.payment_method)]
+    if charged and account.fault_payment_declined:
+        raise PaymentDeclined(
+            f"Your payment ({PAYMENT_LABELS[charged[0]]}) was declined by the payment provider. Nothing was ordered. "
+            "Use another payment method or try again later."
+        )
 
 
 def _new_order_number() -> str:
@@ -127,6 +141,7 @@ def place_orders(db: Session, account: Account, user: User, renew_now: bool, tok
         return earlier
     review = review_checkout(db, account)
     _validate(review, renew_now)
+    _charge(account, review)
     today = today_for(account)
     try:
         orders = [_place_group(db, account, group, today) for group in review.groups]

@@ -72,6 +72,7 @@ def _queue_reminders(db: Session, base_url: str) -> int:
                     renewal_date=view.anniversary.renewal_date,
                     payment_method=view.sub.payment_method,
                     renew_url=renew_url(base_url, view.number),
+                    account_id=view.sub.account_id,
                 )
                 for view in due
             ),

@@ -34,7 +34,13 @@ function setupBulk(form) {
   const count = document.getElementById("selection-count");
   const warning = document.getElementById("selection-limit");
   const update = () => {
-    const n = form.querySelectorAll('input[name="subscription"]:checked').length;
+    // A ticked Select all stands for its whole group, including members beyond those shown.
+    let n = 0;
+    form.querySelectorAll("fieldset.group").forEach((group) => {
+      const all = group.querySelector("[data-select-all]");
+      n += all.checked ? Number(group.dataset.total)
+        : group.querySelectorAll('input[name="subscription"]:checked').length;
+    });
     count.textContent = `${n} selected`;
     warning.hidden = n <= limit;
   };
