@@ -34,7 +34,8 @@ def enqueue(db: Session, *emails: Email) -> None:
 
 def backoff(attempts: int) -> timedelta:
     """Wait before the next try: 0.5 s, 1 s, 2 s … capped at 30 s."""
-    return min(timedelta(seconds=0.5 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+    doublings = min(max(attempts - 1, 0), 16)  # 2**16 half-seconds is past the cap; more would overflow timedelta
+    return min(timedelta(seconds=0.5 * 2**doublings), MAX_BACKOFF)
 
 
 def _message(app: Flask, row: OutboxEmail) -> EmailMessage:

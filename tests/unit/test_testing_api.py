@@ -349,6 +349,11 @@ def test_openapi_describes_every_endpoint(client: FlaskClient) -> None:
         ("/__test__/accounts/{account_id}/orders", "get"),
         ("/__test__/orders/{number}/payment", "post"),
         ("/__test__/jobs/reminders", "post"),
+        ("/__test__/accounts/{account_id}/faults", "get"),
+        ("/__test__/accounts/{account_id}/faults", "put"),
+        ("/__test__/faults", "get"),
+        ("/__test__/faults", "put"),
+        ("/__test__/faults", "delete"),
     }
     spec_fields = spec["components"]["schemas"]["SubscriptionSpec"]["properties"].keys()
     assert {"product", "csn", "currency", "payment_method", "term", "seats", "status", "auto_renew",
