@@ -10,6 +10,7 @@ from typing import Literal
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from ..mailbox import Mailbox
 from ..pages import (
@@ -19,6 +20,7 @@ from ..pages import (
     ConfirmationPage,
     ConfirmedOrder,
     PageError,
+    PaymentDeclined,
     PortalPage,
     PortalRefused,
     SubscriptionRow,
@@ -72,16 +74,21 @@ class _Run:
             raise FlowError(name, f"{error.action} refused: {error.message}") from error
         except PageError as error:
             raise FlowError(name, str(error)) from error
+        except PlaywrightTimeout as error:
+            raise FlowError(
+                name,
+                f"the portal did not answer within the browser's timeout ({_first_line(error)}) while at "
+                f"{self.page.url}: it is slow or stuck; check the portal, or allow more time",
+            ) from error
         except PlaywrightError as error:
-            first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            raise FlowError(name, f"{first_line} (page: {self.page.url})") from error
+            raise FlowError(name, f"{_first_line(error)} (page: {self.page.url})") from error
         finally:
             self.result.durations[name] = self.result.durations.get(name, 0.0) + time.perf_counter() - start
 
     def read_before(self, portal: PortalPage, numbers: Sequence[str]) -> SubscriptionsPage:
         """Open the list and keep every row; the requested numbers must be there and offer Renew."""
         subscriptions = portal.go_to_subscriptions()
-        self.before = {row.number: row for row in subscriptions.subscriptions()}
+        self.before = {row.number: row for row in subscriptions.subscriptions(all_pages=True)}
         missing = [n for n in numbers if n not in self.before]
         if missing:
             raise FlowError("read dates before", f"not in this account: {', '.join(missing)}")
@@ -108,6 +115,8 @@ class _Run:
             checkout.tick_renew_now()
         try:
             confirmation = checkout.place_order()
+        except PaymentDeclined as declined:
+            raise FlowError(step, f"place order: payment declined: {declined.message}") from declined
         except PortalRefused as refused:
             raise FlowError(step, f"checkout refused: {refused.message}") from refused
         orders = confirmation.orders()
@@ -121,7 +130,7 @@ class _Run:
         """Read the dates after, check them and the confirmation emails, and return the result."""
         with self.step("read dates after"):
             subscriptions = portal.go_to_subscriptions()
-            after = {row.number: row for row in subscriptions.subscriptions()}
+            after = {row.number: row for row in subscriptions.subscriptions(all_pages=True)}
             today = subscriptions.today()
         self.result.subscriptions = verify_dates(self.orders, self.before, after, today)
         with self.step("confirmation emails"):
@@ -208,6 +217,12 @@ def renew_many(
         if progress is not None:
             progress(done, total, step)
     return run.finish(current)
+
+
+def _first_line(error: Exception) -> str:
+    """Playwright's messages go on with call logs; the first line says what happened."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 GroupKey = tuple[str, str, str]

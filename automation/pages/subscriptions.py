@@ -60,6 +60,10 @@ class SubscriptionsPage(PortalPage):
         self.bulk_menu = page.get_by_role("menu")
         self.bulk_renew_item = self.bulk_menu.get_by_role("menuitem", name="Renew", exact=True)
         self.today_note = self.main.get_by_text(re.compile(r"^Today is "))
+        self.filters = self.main.get_by_role("search", name="Filter subscriptions")
+        self.search_box = self.filters.get_by_label("Search")
+        self.apply_filters = self.filters.get_by_role("button", name="Apply filters")
+        self.next_page_link = self.main.get_by_role("navigation", name="Pagination").get_by_role("link", name="Next page")
 
     @classmethod
     def visit(cls, page: Page, base_url: str) -> SubscriptionsPage:
@@ -74,9 +78,18 @@ class SubscriptionsPage(PortalPage):
     def _existing_row(self, number: str) -> Locator:
         self.table.wait_for()
         row = self.row(number)
+        if row.count() == 0:  # on another page of a long list: look it up as a person would
+            self.search(number)
+            row = self.row(number)
         if row.count() == 0:
             raise PageError(f"subscription {number} is not in the list at {self.page.url}")
         return row
+
+    def search(self, text: str) -> SubscriptionsPage:
+        """Search the list by subscription number or product name."""
+        self.search_box.fill(text)
+        self._submit(self.apply_filters)
+        return SubscriptionsPage(self.page)
 
     def today(self) -> date | None:
         """The account's "today" as the page states it, or None when the page does not say."""
@@ -101,11 +114,15 @@ class SubscriptionsPage(PortalPage):
         text = self._existing_row(number).get_by_role("cell").last.inner_text().strip()
         return text or None
 
-    def subscriptions(self) -> list[SubscriptionRow]:
-        """Every row of the table, read at once."""
+    def subscriptions(self, all_pages: bool = False) -> list[SubscriptionRow]:
+        """Every row of this page, read at once; with `all_pages`, also those of the following pages."""
         self.table.wait_for()
         raw: list[dict[str, Any]] = self.table.evaluate(_READ_ROWS)
-        return [_row_from(entry) for entry in raw]
+        rows = [_row_from(entry) for entry in raw]
+        if all_pages and self.next_page_link.count():
+            self._submit(self.next_page_link)
+            rows += self.subscriptions(all_pages=True)
+        return rows
 
     def renew(self, number: str) -> CartPage:
         """Choose Renew on the row of `number`; the renewal goes into the cart."""

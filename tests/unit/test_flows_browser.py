@@ -192,3 +192,15 @@ def test_asking_for_101_in_one_checkout_is_refused_by_the_portal_and_nothing_is_
         renew_many(portal_page, stack.base_url, mailbox, [], account.user, all_eligible=True, limit=101)
 
     assert admin.orders(account.id) == []
+
+
+def test_renew_one_finds_a_subscription_on_a_later_page_of_a_long_list(
+    portal_page: Page, stack: PortalStack, mailbox: Mailbox, admin: PortalAdmin, make_account
+) -> None:
+    account = make_account({("A", "USD", "credit_card"): ["2030-04-01"] * 230 + ["2030-05-01"]})
+    last = account.numbers[-1]  # the latest renewal date sorts it onto page 2 (200 rows a page)
+
+    result = renew_one(portal_page, stack.base_url, mailbox, last, account.user, renew_now=True)
+
+    assert [o.subscriptions for o in admin.orders(account.id)] == [[last]]
+    assert result.subscription(last).date_after == date(2030, 5, 1)
