@@ -17,7 +17,7 @@ from ..rules.grouping import GroupKey
 from ..rules.payment import PAYMENT_METHODS
 
 STATUSES = ("active", "expired", "cancelled")
-DEFAULT_PER_PAGE = 200
+DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 500
 
 

@@ -198,7 +198,7 @@ def test_renew_one_finds_a_subscription_on_a_later_page_of_a_long_list(
     portal_page: Page, stack: PortalStack, mailbox: Mailbox, admin: PortalAdmin, make_account
 ) -> None:
     account = make_account({("A", "USD", "credit_card"): ["2030-04-01"] * 230 + ["2030-05-01"]})
-    last = account.numbers[-1]  # the latest renewal date sorts it onto page 2 (200 rows a page)
+    last = account.numbers[-1]  # the latest renewal date sorts it onto the last page (100 rows a page)
 
     result = renew_one(portal_page, stack.base_url, mailbox, last, account.user, renew_now=True)
 
