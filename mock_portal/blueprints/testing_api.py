@@ -28,9 +28,10 @@ def _fail(status: int, message: str) -> NoReturn:
 
 
 def _json_body(*, required: bool) -> Any:
-    """The request's JSON (any content type); an empty body is `{}` unless one is required."""
+    """The request's JSON (any content type); an empty body is `{}` unless one is required (blank is not empty:
+    it is malformed JSON)."""
     raw = request.get_data(cache=True)
-    if not raw.strip():
+    if not raw:
         if required:
             _fail(400, "body: a JSON object is required")
         return {}
