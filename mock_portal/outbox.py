@@ -92,7 +92,6 @@ def _claim(db: Session, now: datetime, batch: int) -> list[OutboxEmail]:
 
 def _smtp_faulted(db: Session, rows: list[OutboxEmail]) -> set[int]:
     """The accounts among these rows whose SMTP is made unavailable by an injected fault."""
-    return set()
     account_ids = {row.account_id for row in rows if row.account_id is not None}
     if not account_ids:
         return set()
