@@ -1,4 +1,5 @@
-"""A client for the portal's test-control API (`/__test__/`, testing mode only): accounts, clocks, payments, jobs."""
+"""A client for the portal's test-control API (`/__test__/`, testing mode only): accounts, clocks, payments, jobs,
+faults."""
 
 from __future__ import annotations
 
@@ -137,6 +138,87 @@ class OrderData:
         )
 
 
+@dataclass(frozen=True)
+class AccountFaults:
+    """The faults injected on one account."""
+
+    id: int
+    payment_declined: bool
+    smtp_unavailable: bool
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> AccountFaults:
+        """Build from the answer of `PUT /__test__/accounts/{id}/faults`."""
+        return cls(int(data["id"]), bool(data["payment_declined"]), bool(data["smtp_unavailable"]))
+
+
+@dataclass(frozen=True)
+class LatencyFault:
+    """Slow `route` (and every path under it) down by `ms`; only `methods` / one account's requests when given."""
+
+    route: str
+    ms: int
+    methods: tuple[str, ...] | None = None
+    account_id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The rule as `PUT /__test__/faults` takes it."""
+        return _rule_json(self.route, self.methods, self.account_id) | {"ms": self.ms}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> LatencyFault:
+        """Build from one entry of the `latency` list of `GET /__test__/faults`."""
+        return cls(data["route"], int(data["ms"]), _methods(data.get("methods")), data.get("account_id"))
+
+
+@dataclass(frozen=True)
+class ErrorFault:
+    """Answer `route` (and every path under it) with server error `status`; only `methods` / one account's requests
+    when given."""
+
+    route: str
+    status: int = 500
+    methods: tuple[str, ...] | None = None
+    account_id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The rule as `PUT /__test__/faults` takes it."""
+        return _rule_json(self.route, self.methods, self.account_id) | {"status": self.status}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ErrorFault:
+        """Build from one entry of the `errors` list of `GET /__test__/faults`."""
+        return cls(data["route"], int(data["status"]), _methods(data.get("methods")), data.get("account_id"))
+
+
+@dataclass(frozen=True)
+class PortalFaults:
+    """The portal-wide faults in force."""
+
+    latency: list[LatencyFault]
+    errors: list[ErrorFault]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PortalFaults:
+        """Build from the answer of `GET /__test__/faults`."""
+        return cls(
+            [LatencyFault.from_json(r) for r in data["latency"]], [ErrorFault.from_json(r) for r in data["errors"]]
+        )
+
+
+def _rule_json(route: str, methods: Sequence[str] | None, account_id: int | None) -> dict[str, Any]:
+    rule: dict[str, Any] = {"route": route}
+    if methods is not None:
+        rule["methods"] = [m.upper() for m in methods]
+    if account_id is not None:
+        rule["account_id"] = int(account_id)
+    return rule
+
+
+def _methods(value: Any) -> tuple[str, ...] | None:
+    return tuple(value) if value else None
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
@@ -197,6 +279,44 @@ class PortalAdmin:
     def run_reminders(self) -> int:
         """Run the renewal-reminder job once; returns how many reminders it sent."""
         return int(self._request("POST", "/__test__/jobs/reminders", {})["sent"])
+
+    def set_faults(
+        self, account_id: int, *, payment_declined: bool | None = None, smtp_unavailable: bool | None = None
+    ) -> AccountFaults:
+        """Inject or lift the account's faults (None: unchanged). Payment declined: Place order is refused and nothing
+        is ordered; SMTP unavailable: its emails wait in the outbox and go out once each when the fault is lifted."""
+        body = {
+            key: value
+            for key, value in (("payment_declined", payment_declined), ("smtp_unavailable", smtp_unavailable))
+            if value is not None
+        }
+        return AccountFaults.from_json(self._request("PUT", f"/__test__/accounts/{int(account_id)}/faults", body))
+
+    def account_faults(self, account_id: int) -> AccountFaults:
+        """The faults injected on the account."""
+        return AccountFaults.from_json(self._request("GET", f"/__test__/accounts/{int(account_id)}/faults"))
+
+    def set_portal_faults(
+        self,
+        *,
+        latency: Sequence[LatencyFault | Mapping[str, Any]] | None = None,
+        errors: Sequence[ErrorFault | Mapping[str, Any]] | None = None,
+    ) -> PortalFaults:
+        """Replace the portal-wide latency or error rules (None: that list unchanged; []: cleared). The /__test__/
+        paths are never faulted; a rule with `account_id` affects only that account's signed-in requests."""
+        body: dict[str, Any] = {}
+        for key, rules in (("latency", latency), ("errors", errors)):
+            if rules is not None:
+                body[key] = [r.to_json() if isinstance(r, LatencyFault | ErrorFault) else dict(r) for r in rules]
+        return PortalFaults.from_json(self._request("PUT", "/__test__/faults", body))
+
+    def portal_faults(self) -> PortalFaults:
+        """The portal-wide faults in force."""
+        return PortalFaults.from_json(self._request("GET", "/__test__/faults"))
+
+    def clear_portal_faults(self) -> None:
+        """Lift every portal-wide fault (latency and errors, for every account)."""
+        self._request("DELETE", "/__test__/faults")
 
     def _request(self, method: str, path: str, body: Any = None) -> Any:
         url = self.base_url + path

@@ -116,7 +116,11 @@ def _one_email(mailbox: Mailbox, order: ConfirmedOrder, timeout: float, settle: 
     try:
         summaries = mailbox.wait_for(query, 1, timeout=timeout, settle=settle)
     except MailboxTimeout as error:
-        raise RuleBroken(RULE_ONE_EMAIL, f"no confirmation email for order {order.number}: {error}") from error
+        raise RuleBroken(
+            RULE_ONE_EMAIL,
+            f"no confirmation email for order {order.number} within {timeout:g} s — the portal's outbox may be unable "
+            f"to send (check SMTP); {error}",
+        ) from error
     except UnexpectedMessages as error:
         raise RuleBroken(RULE_ONE_EMAIL, f"more than one confirmation email for order {order.number}: {error}") from error
     except MailboxError as error:

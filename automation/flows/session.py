@@ -60,8 +60,8 @@ def sign_in(page: Page, base_url: str, credentials: SignInDetails, storage_state
         cookies = _saved_cookies(Path(storage_state), base_url, credentials.email)
         if cookies:
             page.context.add_cookies(cookies)  # type: ignore[arg-type]
-            page.goto(base_url + "/")
             form = SignInPage(page)
+            form.check_response(page.goto(base_url + "/"))
             if not form.is_shown():
                 return AccountHome(page)
     if form is None:

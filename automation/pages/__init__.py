@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .base import PageError, PortalPage, PortalRefused, UnexpectedPage
+from .base import PageError, PortalPage, PortalRefused, PortalServerError, UnexpectedPage
 from .bulk_renew import BulkGroup, BulkRenewPage
 from .cart import CartLine, CartPage
-from .checkout import CheckoutPage
+from .checkout import CheckoutPage, PaymentDeclined
 from .confirmation import ConfirmationPage, ConfirmedLine, ConfirmedOrder
 from .detail import SubscriptionDetailPage
 from .inbox import InboxMessage, InboxPage, MessagePage
@@ -26,8 +26,10 @@ __all__ = [
     "InboxPage",
     "MessagePage",
     "PageError",
+    "PaymentDeclined",
     "PortalPage",
     "PortalRefused",
+    "PortalServerError",
     "SignInPage",
     "SubscriptionDetailPage",
     "SubscriptionRow",

@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, Response
 
 if TYPE_CHECKING:
     from .subscriptions import SubscriptionsPage
@@ -18,11 +18,20 @@ class PageError(Exception):
 
 
 class PortalRefused(PageError):
-    """The portal answered an action with a message instead of the next page (nothing was done)."""
+    """The portal answered an action with a message instead of the next page (nothing was done); `status` is the
+    HTTP status of that answer when known."""
 
-    def __init__(self, action: str, message: str, url: str) -> None:
+    def __init__(self, action: str, message: str, url: str, status: int | None = None) -> None:
         super().__init__(f"{action}: the portal refused: {message} (at {url})")
-        self.action, self.message, self.url = action, message, url
+        self.action, self.message, self.url, self.status = action, message, url, status
+
+
+class PortalServerError(PageError):
+    """The portal answered a request with a server error (5xx); the message names the status, method and path."""
+
+    def __init__(self, status: int, method: str, path: str, message: str) -> None:
+        super().__init__(f"the portal answered {status} on {method} {path} ({message})")
+        self.status, self.method, self.path, self.message = status, method, path, message
 
 
 class UnexpectedPage(PageError):
@@ -46,6 +55,7 @@ class BasePage:
         self.page = page
         self.main = page.get_by_role("main")
         self.alerts = self.main.get_by_role("alert")
+        self.status: int | None = None  # HTTP status of the last document this object loaded
 
     @property
     def path(self) -> str:
@@ -57,19 +67,28 @@ class BasePage:
         return re.fullmatch(pattern, self.path) is not None
 
     def alert(self) -> str | None:
-        """The text of the page's alert messages (errors, flashes), or None when there is none."""
-        texts = [t.strip() for t in self.alerts.all_inner_texts() if t.strip()]
+        """The text of the page's alert messages (errors, flashes) on one line, or None when there is none."""
+        texts = [" ".join(t.split()) for t in self.alerts.all_inner_texts() if t.strip()]
         return " ".join(texts) or None
 
     def _submit(self, control: Locator) -> None:
-        """Click a control that submits a form or follows a link, and wait for the next document to load."""
-        with self.page.expect_navigation():
+        """Click a control that submits a form or follows a link, and wait for the next document to load;
+        raises PortalServerError when the portal answers with a server error."""
+        with self.page.expect_navigation() as navigation:
             control.click()
+        self.check_response(navigation.value)
+
+    def check_response(self, response: Response | None) -> None:
+        """Keep the status of the document just loaded (e.g. by `page.goto`); a server error raises PortalServerError."""
+        self.status = response.status if response is not None else None
+        if response is not None and response.status >= 500:
+            message = self.alert() or repr(self.page.title())
+            raise PortalServerError(response.status, response.request.method, urlparse(response.url).path, message)
 
     def _refused_or_unexpected(self, action: str, expected: str) -> PageError:
         message = self.alert()
         if message:
-            return PortalRefused(action, message, self.page.url)
+            return PortalRefused(action, message, self.page.url, self.status)
         return UnexpectedPage(f"{action}: expected {expected}, but the browser shows {self.page.url} ({self.page.title()!r})")
 
 

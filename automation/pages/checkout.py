@@ -8,13 +8,18 @@ from playwright.sync_api import Page
 
 from mock_portal.rules.payment import PAYMENT_LABELS
 
-from .base import PortalPage, UnexpectedPage
+from .base import PortalPage, PortalRefused, UnexpectedPage
 from .cart import CartLine, read_lines
 
 if TYPE_CHECKING:
     from .confirmation import ConfirmationPage
 
 _ON_FILE = "Payment method on file:"
+PAYMENT_REQUIRED = 402  # how the portal answers a Place order whose payment was declined
+
+
+class PaymentDeclined(PortalRefused):
+    """Place order was refused because the payment was declined; nothing was ordered."""
 
 
 class CheckoutPage(PortalPage):
@@ -59,12 +64,16 @@ class CheckoutPage(PortalPage):
         return self.alert()
 
     def place_order(self) -> ConfirmationPage:
-        """Place order; raises PortalRefused with the portal's message when it refuses (nothing is ordered then)."""
+        """Place order; raises PortalRefused with the portal's message when it refuses (nothing is ordered then),
+        PaymentDeclined when the refusal is a declined payment."""
         from .confirmation import ConfirmationPage
 
         self._submit(self.place_order_button)
         if not self.is_at(ConfirmationPage.PATH):
-            raise self._refused_or_unexpected("Place order", "the order confirmation")
+            problem = self._refused_or_unexpected("Place order", "the order confirmation")
+            if isinstance(problem, PortalRefused) and problem.status == PAYMENT_REQUIRED:
+                raise PaymentDeclined(problem.action, problem.message, problem.url, problem.status)
+            raise problem
         return ConfirmationPage(self.page)
 
     def place_order_expecting_refusal(self) -> str:

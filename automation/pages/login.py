@@ -31,8 +31,9 @@ class SignInPage(BasePage):
     @classmethod
     def visit(cls, page: Page, base_url: str) -> SignInPage:
         """Go to the portal's sign-in page."""
-        page.goto(base_url.rstrip("/") + "/login")
-        return cls(page)
+        sign_in = cls(page)
+        sign_in.check_response(page.goto(base_url.rstrip("/") + "/login"))
+        return sign_in
 
     def is_shown(self) -> bool:
         """Whether the browser shows the sign-in form (e.g. after being sent here from a protected page)."""

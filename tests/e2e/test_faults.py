@@ -1,0 +1,123 @@
+"""Rehearsed failures (issue 5, fault injection): a declined payment, an account's SMTP outage, a server error on a
+route and a slow portal — each reported by the flows as an error naming what failed, never a bare timeout.
+
+Portal-wide faults are limited to the test's own account, so tests sharing a portal (--base-url) don't feel them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Page, Request, expect
+
+from automation.admin import AccountData, ErrorFault, LatencyFault, PortalAdmin
+from automation.flows import RULE_ONE_EMAIL, FlowError, RuleBroken, renew_one
+from automation.mailbox import Mailbox
+from automation.pages import CheckoutPage
+
+AddFaults = Callable[..., None]
+
+
+@pytest.fixture
+def account(make_account, today: date) -> AccountData:
+    """One credit-card subscription renewing today: no Renew now, one order, one email."""
+    return make_account(subscriptions=[{"renewal_date": today, "payment_method": "credit_card"}])
+
+
+@pytest.fixture
+def add_faults(admin: PortalAdmin) -> Iterator[AddFaults]:
+    """Add portal-wide fault rules (each limited to one account) next to those in force; this test's are lifted after."""
+    accounts: set[int] = set()
+
+    def add(*, latency: tuple[LatencyFault, ...] = (), errors: tuple[ErrorFault, ...] = ()) -> None:
+        assert all(rule.account_id is not None for rule in (*latency, *errors)), "limit each rule to the test's account"
+        accounts.update(rule.account_id for rule in (*latency, *errors) if rule.account_id is not None)
+        now = admin.portal_faults()
+        admin.set_portal_faults(latency=[*now.latency, *latency], errors=[*now.errors, *errors])
+
+    yield add
+    now = admin.portal_faults()
+    admin.set_portal_faults(
+        latency=[r for r in now.latency if r.account_id not in accounts],
+        errors=[r for r in now.errors if r.account_id not in accounts],
+    )
+
+
+def test_a_declined_payment_fails_the_flow_naming_it_and_nothing_is_ordered_or_emailed(
+    page: Page, base_url: str, mailbox: Mailbox, admin: PortalAdmin, account: AccountData, storage_state: Path,
+    confirmation_emails,
+) -> None:
+    admin.set_faults(account.id, payment_declined=True)
+
+    with pytest.raises(FlowError, match=r"^checkout 1 of 1: place order: payment declined: Your payment .*was declined"):
+        renew_one(page, base_url, mailbox, account.numbers[0], account.user, storage_state=storage_state)
+
+    expect(CheckoutPage(page).alerts, "the checkout says the payment was declined").to_contain_text("declined")
+    assert admin.orders(account.id) == [], "a declined payment must not place an order"
+    confirmation_emails(account, 0)
+
+
+def test_with_smtp_unavailable_the_order_is_placed_the_email_check_names_the_cause_and_lifting_it_sends_one_email(
+    page: Page, base_url: str, mailbox: Mailbox, admin: PortalAdmin, account: AccountData, storage_state: Path,
+    confirmation_emails,
+) -> None:
+    admin.set_faults(account.id, smtp_unavailable=True)
+
+    with pytest.raises(RuleBroken, match=rf"^{re.escape(RULE_ONE_EMAIL)}: no confirmation email for order \d+ .*check SMTP"):
+        renew_one(page, base_url, mailbox, account.numbers[0], account.user, storage_state=storage_state, email_timeout=1)
+
+    (order,) = admin.orders(account.id)
+    assert order.subscriptions == account.numbers, "with SMTP down the order still goes through"
+    admin.set_faults(account.id, smtp_unavailable=False)
+    (email,) = confirmation_emails(account, 1)
+    assert order.number in email.subject, f"{RULE_ONE_EMAIL}: the email that waited is the order's, sent once"
+
+
+@pytest.mark.parametrize(
+    ("route", "status", "step"),
+    [("/cart", 500, "renew {number}"), ("/checkout", 503, "checkout 1 of 1")],
+    ids=["renew", "place-order"],
+)
+def test_a_server_error_on_a_route_fails_the_flow_naming_the_step_route_and_status(
+    page: Page, base_url: str, mailbox: Mailbox, admin: PortalAdmin, account: AccountData, storage_state: Path,
+    add_faults: AddFaults, route: str, status: int, step: str,
+) -> None:
+    number = account.numbers[0]
+    add_faults(errors=(ErrorFault(route, status, ("POST",), account.id),))
+
+    expected = rf"^{step.format(number=number)}: the portal answered {status} on POST {route} \(An error was injected"
+    with pytest.raises(FlowError, match=expected):
+        renew_one(page, base_url, mailbox, number, account.user, storage_state=storage_state)
+
+    assert admin.orders(account.id) == []
+
+
+def test_added_latency_on_place_order_is_waited_out_and_shows_in_the_step_duration(
+    page: Page, base_url: str, mailbox: Mailbox, admin: PortalAdmin, account: AccountData, storage_state: Path,
+    add_faults: AddFaults,
+) -> None:
+    add_faults(latency=(LatencyFault("/checkout", 300, ("POST",), account.id),))
+    placed: list[Request] = []
+    page.on("requestfinished", lambda r: placed.append(r) if (r.method, urlparse(r.url).path) == ("POST", "/checkout") else None)
+
+    result = renew_one(page, base_url, mailbox, account.numbers[0], account.user, storage_state=storage_state)
+
+    assert [o.number for o in admin.orders(account.id)] == result.orders and len(result.orders) == 1
+    (request,) = placed
+    waited = request.timing["responseStart"] - request.timing["requestStart"]
+    assert waited >= 300, f"POST /checkout answered after {waited:.0f} ms; the injected 300 ms is missing"
+    assert result.durations["checkout 1 of 1"] >= 0.3
+
+
+def test_a_page_slower_than_the_browser_timeout_fails_naming_the_step(
+    page: Page, base_url: str, mailbox: Mailbox, account: AccountData, storage_state: Path, add_faults: AddFaults,
+) -> None:
+    add_faults(latency=(LatencyFault("/checkout", 3000, ("POST",), account.id),))
+    page.set_default_navigation_timeout(1500)
+
+    with pytest.raises(FlowError, match=r"^checkout 1 of 1: the portal did not answer within the browser's timeout"):
+        renew_one(page, base_url, mailbox, account.numbers[0], account.user, storage_state=storage_state)

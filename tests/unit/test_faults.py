@@ -1,0 +1,479 @@
+"""Fault injection through the test-control API: a declined payment orders and mails nothing, an account's SMTP outage
+keeps its emails in the outbox until lifted (then sends each once), latency and server errors on chosen routes, clear
+400s naming the field, 404s for unknown accounts, and none of it without testing mode."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from portal_browser import Browser, Mail, MakeAccount, SignedIn, TestControl, order_numbers
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from automation import cli
+from automation.admin import AccountData, PortalAdmin
+from mock_portal import create_app, outbox
+from mock_portal.faults import Rule
+from mock_portal.models import OutboxEmail
+from mock_portal.server import PortalStack
+from mock_portal.services.accounts import CreatedAccount
+from mock_portal.services.reminders import send_reminders
+
+TODAY = "2027-01-01"
+DECLINED = "was declined"
+INJECTED = "An error was injected for testing"
+
+
+def put_faults(client: FlaskClient, account_id: int, **faults: Any) -> dict[str, Any]:
+    response = client.put(f"/__test__/accounts/{account_id}/faults", json=faults)
+    assert response.status_code == 200, response.get_json()
+    return dict(response.get_json())
+
+
+def put_portal_faults(client: FlaskClient, **faults: Any) -> dict[str, Any]:
+    response = client.put("/__test__/faults", json=faults)
+    assert response.status_code == 200, response.get_json()
+    return dict(response.get_json())
+
+
+def outbox_rows(db: Session, account_id: int | None = None) -> list[OutboxEmail]:
+    db.expire_all()
+    query = select(OutboxEmail).order_by(OutboxEmail.id)
+    if account_id is not None:
+        query = query.where(OutboxEmail.account_id == account_id)
+    return list(db.scalars(query))
+
+
+@pytest.fixture
+def due_account(make_account: MakeAccount) -> CreatedAccount:
+    """An account whose one credit-card subscription renews today: Place order needs no Renew now."""
+    return make_account(today=TODAY, subscriptions=[{"renewal_in_days": 0, "payment_method": "credit_card"}])
+
+
+@pytest.fixture
+def due_cart(due_account: CreatedAccount, signed_in: SignedIn) -> Browser:
+    """The due account's user, signed in, with its subscription in the cart."""
+    browser = signed_in(due_account)
+    browser.renew(due_account.subscriptions[0].number)
+    return browser
+
+
+class Clock:
+    """The outbox's `datetime`, moved by hand, so retries and backoff are checked without waiting."""
+
+    def __init__(self) -> None:
+        self.now_value = datetime(2027, 1, 1, 9, 0, 0)
+
+    def advance(self, delta: timedelta) -> None:
+        self.now_value += delta
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    frozen = Clock()
+
+    class FrozenDatetime(datetime):
+        @classmethod
+        def now(cls, tz: object = None) -> FrozenDatetime:  # type: ignore[override]
+            return frozen.now_value  # type: ignore[return-value]
+
+    monkeypatch.setattr(outbox, "datetime", FrozenDatetime)
+    return frozen
+
+
+# --- per-account faults: the API --------------------------------------------------------------------------------
+
+
+def test_account_faults_are_off_until_set_and_an_omitted_one_is_unchanged(client: FlaskClient, due_account) -> None:
+    assert client.get(f"/__test__/accounts/{due_account.id}/faults").get_json() == {
+        "id": due_account.id, "payment_declined": False, "smtp_unavailable": False,
+    }  # fmt: skip
+
+    after_first = put_faults(client, due_account.id, payment_declined=True)
+    after_second = put_faults(client, due_account.id, smtp_unavailable=True)
+    after_empty = put_faults(client, due_account.id)
+
+    assert after_first == {"id": due_account.id, "payment_declined": True, "smtp_unavailable": False}
+    assert after_second == after_empty == {"id": due_account.id, "payment_declined": True, "smtp_unavailable": True}
+    assert client.get(f"/__test__/accounts/{due_account.id}/faults").get_json() == after_empty
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"payment_declined": "yes"}, "payment_declined"),
+        ({"smtp_unavailable": 1}, "smtp_unavailable"),
+        ({"smtp_unavailable": None}, "smtp_unavailable"),
+        ({"latency_ms": 300}, "latency_ms"),
+        ([True], "body"),
+    ],
+)
+def test_account_faults_refuse_bad_input_naming_the_field(client: FlaskClient, due_account, body: Any, field: str) -> None:
+    response = client.put(f"/__test__/accounts/{due_account.id}/faults", json=body)
+
+    assert response.status_code == 400 and response.get_json()["error"].startswith(f"{field}:"), response.get_json()
+    assert client.get(f"/__test__/accounts/{due_account.id}/faults").get_json()["payment_declined"] is False
+
+
+def test_account_faults_need_a_body(client: FlaskClient, due_account) -> None:
+    response = client.put(f"/__test__/accounts/{due_account.id}/faults", data="")
+
+    assert response.status_code == 400 and response.get_json()["error"].startswith("body:")
+
+
+@pytest.mark.parametrize("method", ["get", "put"])
+def test_faults_of_an_unknown_account_are_404(client: FlaskClient, method: str) -> None:
+    response = getattr(client, method)("/__test__/accounts/987654/faults", json={"payment_declined": True})
+
+    assert response.status_code == 404 and "987654" in response.get_json()["error"]
+
+
+# --- payment declined ---------------------------------------------------------------------------------------------
+
+
+def test_a_declined_payment_refuses_place_order_with_402_and_a_clear_message(
+    client: FlaskClient, due_account, due_cart: Browser
+) -> None:
+    put_faults(client, due_account.id, payment_declined=True)
+
+    page = due_cart.place_order()
+
+    assert (page.status, page.path) == (402, "/checkout")
+    (alert,) = page.alerts
+    assert DECLINED in alert and "Nothing was ordered" in alert and "try again" in alert
+
+
+def test_a_declined_payment_orders_nothing_and_sends_no_email(
+    client: FlaskClient, app: Flask, db: Session, control: TestControl, inbox: Mail, due_account, due_cart: Browser
+) -> None:
+    put_faults(client, due_account.id, payment_declined=True)
+
+    due_cart.place_order()
+    outbox.deliver_pending(app)
+
+    assert control.orders(due_account.id) == []
+    assert outbox_rows(db) == [] and inbox.count() == 0
+    number = due_account.subscriptions[0].number
+    assert control.subscriptions(due_account.id)[number]["renewed_through"] is None
+    assert due_cart.get("/cart").row_of(number), "the renewal stays in the cart to try again"
+
+
+def test_once_the_decline_is_lifted_the_same_cart_is_ordered(
+    client: FlaskClient, control: TestControl, due_account, due_cart: Browser
+) -> None:
+    put_faults(client, due_account.id, payment_declined=True)
+    assert due_cart.place_order().status == 402
+
+    put_faults(client, due_account.id, payment_declined=False)
+    page = due_cart.place_order()
+
+    assert (page.status, page.path) == (200, "/checkout/confirmation"), page.alerts
+    assert [o["number"] for o in control.orders(due_account.id)] == order_numbers(page)
+
+
+def test_a_konbini_order_paid_later_is_not_declined(
+    client: FlaskClient, make_account: MakeAccount, signed_in: SignedIn, control: TestControl
+) -> None:
+    account = make_account(
+        country="JP", today=TODAY, subscriptions=[{"renewal_in_days": 0, "payment_method": "konbini"}]
+    )
+    put_faults(client, account.id, payment_declined=True)
+    browser = signed_in(account)
+    browser.renew(account.subscriptions[0].number)
+
+    page = browser.place_order()
+
+    assert page.status == 200 and [o["status"] for o in control.orders(account.id)] == ["awaiting_payment"]
+
+
+# --- SMTP unavailable ---------------------------------------------------------------------------------------------
+
+
+def test_with_smtp_unavailable_the_order_is_placed_and_its_email_waits_in_the_outbox(
+    client: FlaskClient, app: Flask, db: Session, inbox: Mail, clock: Clock, due_account, due_cart: Browser
+) -> None:
+    put_faults(client, due_account.id, smtp_unavailable=True)
+
+    page = due_cart.place_order()
+    (number,) = order_numbers(page)
+    for _ in range(3):
+        clock.advance(outbox.MAX_BACKOFF)
+        assert outbox.deliver_pending(app) == 0
+
+    (row,) = outbox_rows(db, due_account.id)
+    assert number in row.subject and row.sent_at is None
+    assert row.attempts == 4, "the try at checkout and each retry are counted"
+    assert row.last_error == outbox.SMTP_FAULT == "SMTP unavailable (fault injected)"
+    assert inbox.count() == 0
+
+
+def test_lifting_smtp_unavailable_delivers_each_waiting_email_exactly_once(
+    client: FlaskClient, app: Flask, db: Session, inbox: Mail, clock: Clock, due_account, due_cart: Browser
+) -> None:
+    put_faults(client, due_account.id, smtp_unavailable=True)
+    (number,) = order_numbers(due_cart.place_order())
+    clock.advance(outbox.MAX_BACKOFF)
+    assert outbox.deliver_pending(app) == 0
+
+    put_faults(client, due_account.id, smtp_unavailable=False)
+
+    assert outbox.deliver_pending(app) == 1, "lifting the fault makes the waiting email due at once, not after backoff"
+    assert outbox.deliver_pending(app) == 0
+    clock.advance(outbox.MAX_BACKOFF)
+    assert outbox.deliver_pending(app) == 0, "a delivered email is never sent again"
+    (message,) = inbox.search(f'subject:"Order confirmation {number}"')
+    assert inbox.count() == 1
+    (row,) = outbox_rows(db, due_account.id)
+    assert row.sent_at is not None and row.last_error is None
+
+
+def test_smtp_unavailable_holds_back_only_that_accounts_emails(
+    client: FlaskClient, app: Flask, make_account: MakeAccount, signed_in: SignedIn, inbox: Mail, due_account,
+    due_cart: Browser,
+) -> None:
+    other = make_account(today=TODAY, subscriptions=[{"renewal_in_days": 0}])
+    put_faults(client, due_account.id, smtp_unavailable=True)
+    other_browser = signed_in(other)
+    other_browser.renew(other.subscriptions[0].number)
+
+    (held,) = order_numbers(due_cart.place_order())
+    (sent,) = order_numbers(other_browser.place_order())
+
+    assert inbox.search(f'subject:"Order confirmation {sent}"'), "another account's email goes out as usual"
+    assert inbox.search(f'subject:"Order confirmation {held}"') == []
+
+
+def test_reminders_of_an_account_with_smtp_unavailable_wait_in_the_outbox(
+    client: FlaskClient, app: Flask, db: Session, make_account: MakeAccount, inbox: Mail, public_url: str
+) -> None:
+    account = make_account(today=TODAY, subscriptions=[{"renewal_in_days": 30}])
+    put_faults(client, account.id, smtp_unavailable=True)
+
+    with app.app_context():
+        assert send_reminders(db, public_url) == 1
+
+    (row,) = outbox_rows(db, account.id)
+    assert "Renewal reminder" in row.subject and row.last_error == outbox.SMTP_FAULT
+    assert inbox.count() == 0
+
+
+# --- portal-wide faults: latency and server errors -------------------------------------------------------------
+
+
+def test_portal_faults_are_none_until_set_each_list_sent_replaces_that_list_and_delete_clears(client: FlaskClient) -> None:
+    assert client.get("/__test__/faults").get_json() == {"latency": [], "errors": []}
+
+    put_portal_faults(client, latency=[{"route": "/checkout", "ms": 800, "methods": ["POST"]}])
+    both = put_portal_faults(client, errors=[{"route": "/cart", "status": 503}])
+
+    assert both == {
+        "latency": [{"route": "/checkout", "ms": 800, "methods": ["POST"], "account_id": None}],
+        "errors": [{"route": "/cart", "status": 503, "methods": None, "account_id": None}],
+    }
+    assert client.get("/__test__/faults").get_json() == both
+    assert put_portal_faults(client, latency=[])["errors"] == both["errors"]
+    cleared = client.delete("/__test__/faults")
+    assert cleared.status_code == 200 and cleared.get_json() == {"latency": [], "errors": []}
+    assert client.get("/__test__/faults").get_json() == {"latency": [], "errors": []}
+
+
+def test_an_injected_500_renders_the_portals_error_page_saying_it_was_injected(client: FlaskClient) -> None:
+    put_portal_faults(client, errors=[{"route": "/login", "status": 500}])
+
+    response = client.get("/login")
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500 and response.mimetype == "text/html"
+    assert "<h1>500 · Internal Server Error</h1>" in page and INJECTED in page and "GET /login" in page
+    assert "Traceback" not in page
+
+
+def test_an_injected_error_hits_only_its_methods(client: FlaskClient, due_account, signed_in: SignedIn) -> None:
+    browser = signed_in(due_account)
+    put_portal_faults(client, errors=[{"route": "/cart", "status": 502, "methods": ["POST"]}])
+
+    assert browser.get("/cart").status == 200
+    refused = browser.renew(due_account.subscriptions[0].number)
+
+    assert refused.status == 502 and any(INJECTED in alert for alert in refused.alerts)
+    assert browser.get("/cart").by_testid("cart-total") == [], "nothing reached the cart"
+
+
+def test_a_fault_with_an_account_id_hits_only_that_accounts_requests(
+    client: FlaskClient, make_account: MakeAccount, signed_in: SignedIn, due_account
+) -> None:
+    other = make_account(today=TODAY, subscriptions=[{}])
+    put_portal_faults(client, errors=[{"route": "/", "status": 500, "account_id": due_account.id}])
+
+    assert signed_in(other).get("/subscriptions").status == 200
+    assert Browser(client.application.test_client()).get("/login").status == 200, "nobody signed in: not this account"
+    assert Browser(client.application.test_client()).get("/subscriptions").status == 302
+    assert client.get("/__test__/faults").status_code == 200
+    faulted = Browser(client.application.test_client())
+    faulted.sign_in(due_account.users[0].email, due_account.users[0].password)
+    assert faulted.get("/subscriptions").status == 500
+
+
+def test_the_test_control_api_is_never_faulted(client: FlaskClient, due_account) -> None:
+    put_portal_faults(client, errors=[{"route": "/", "status": 500}], latency=[{"route": "/", "ms": 1000}])
+
+    started = time.perf_counter()
+    responses = [
+        client.get("/__test__/faults"),
+        client.get(f"/__test__/accounts/{due_account.id}/subscriptions"),
+        client.get("/__test__/openapi.json"),
+    ]
+
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    assert time.perf_counter() - started < 1
+    assert client.get("/login").status_code == 500, "the rule on / faults every portal page"
+
+
+def test_added_latency_slows_only_the_matching_route(client: FlaskClient) -> None:
+    put_portal_faults(client, latency=[{"route": "/login", "ms": 300, "methods": ["GET"]}])
+
+    def took(path: str) -> float:
+        started = time.perf_counter()
+        assert client.get(path).status_code == 200
+        return time.perf_counter() - started
+
+    assert took("/login") >= 0.3
+    assert took("/static/portal.css") < 0.3
+
+
+@pytest.mark.parametrize(
+    ("route", "path", "matches"),
+    [
+        ("/cart", "/cart", True),
+        ("/cart", "/cart/remove", True),
+        ("/cart/", "/cart", True),
+        ("/cart", "/carts", False),
+        ("/cart", "/", False),
+        ("/", "/subscriptions/123", True),
+        ("/checkout", "/checkout/confirmation", True),
+    ],
+)
+def test_a_route_matches_its_path_and_every_path_under_it(route: str, path: str, matches: bool) -> None:
+    assert Rule(route=route).matches("GET", path, None) is matches
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"latncy": []}, "latncy"),
+        ({"latency": {"route": "/"}}, "latency"),
+        ({"latency": [{"route": "/", "ms": 30_001}]}, "latency[0].ms"),
+        ({"latency": [{"route": "/", "ms": -1}]}, "latency[0].ms"),
+        ({"latency": [{"route": "/", "ms": 1.5}]}, "latency[0].ms"),
+        ({"latency": [{"route": "/", "ms": True}]}, "latency[0].ms"),
+        ({"latency": [{"route": "/"}]}, "latency[0].ms"),
+        ({"latency": [{"ms": 10}]}, "latency[0].route"),
+        ({"latency": [{"route": "/", "ms": 10}, "slow"]}, "latency[1]"),
+        ({"errors": [{"route": "cart", "status": 500}]}, "errors[0].route"),
+        ({"errors": [{"route": "/cart?x=1", "status": 500}]}, "errors[0].route"),
+        ({"errors": [{"route": "/__test__/faults", "status": 500}]}, "errors[0].route"),
+        ({"errors": [{"route": "/cart", "status": 404}]}, "errors[0].status"),
+        ({"errors": [{"route": "/cart", "status": 600}]}, "errors[0].status"),
+        ({"errors": [{"route": "/cart", "status": "500"}]}, "errors[0].status"),
+        ({"errors": [{"route": "/cart", "status": 500, "methods": []}]}, "errors[0].methods"),
+        ({"errors": [{"route": "/cart", "status": 500, "methods": ["post"]}]}, "errors[0].methods"),
+        ({"errors": [{"route": "/cart", "status": 500, "account_id": 0}]}, "errors[0].account_id"),
+        ({"errors": [{"route": "/cart", "status": 500, "when": "always"}]}, "errors[0].when"),
+        ({"errors": [{"route": f"/r{i}", "status": 500} for i in range(21)]}, "errors"),
+    ],
+)
+def test_portal_faults_refuse_bad_input_naming_the_field_and_change_nothing(
+    client: FlaskClient, body: dict[str, Any], field: str
+) -> None:
+    response = client.put("/__test__/faults", json=body)
+
+    assert response.status_code == 400, response.get_json()
+    assert response.get_json()["error"].startswith(f"{field}:"), response.get_json()
+    assert client.get("/__test__/faults").get_json() == {"latency": [], "errors": []}
+
+
+def test_latency_is_bounded_at_30_seconds(client: FlaskClient) -> None:
+    assert client.put("/__test__/faults", json={"latency": [{"route": "/x", "ms": 30_000}]}).status_code == 200
+
+    refused = client.put("/__test__/faults", json={"latency": [{"route": "/x", "ms": 30_001}]})
+
+    assert refused.status_code == 400 and "30000" in refused.get_json()["error"]
+
+
+def test_a_rule_for_an_unknown_account_is_404(client: FlaskClient) -> None:
+    response = client.put("/__test__/faults", json={"errors": [{"route": "/", "status": 500, "account_id": 987654}]})
+
+    assert response.status_code == 404 and "987654" in response.get_json()["error"]
+    assert client.get("/__test__/faults").get_json()["errors"] == []
+
+
+def test_the_openapi_document_states_the_same_limits(client: FlaskClient) -> None:
+    schemas = client.get("/__test__/openapi.json").get_json()["components"]["schemas"]
+
+    latency, error = schemas["LatencyRule"]["properties"], schemas["ErrorRule"]["properties"]
+    assert (latency["ms"]["minimum"], latency["ms"]["maximum"]) == (0, 30_000)
+    assert (error["status"]["minimum"], error["status"]["maximum"]) == (500, 599)
+    assert schemas["PortalFaultsSpec"]["properties"]["errors"]["maxItems"] == 20
+    assert set(schemas["AccountFaultsSpec"]["properties"]) == {"payment_declined", "smtp_unavailable"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", "/__test__/faults"), ("put", "/__test__/faults"), ("delete", "/__test__/faults"),
+     ("get", "/__test__/accounts/1/faults"), ("put", "/__test__/accounts/1/faults")],
+)  # fmt: skip
+def test_fault_injection_is_absent_without_testing_mode(
+    tmp_path: Path, portal_env: None, method: str, path: str
+) -> None:
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/p.db"})
+
+    response = getattr(app.test_client(), method)(path, json={"errors": [{"route": "/", "status": 500}]})
+
+    assert response.status_code == 404, f"{method.upper()} {path} must not exist outside testing mode"
+    assert app.test_client().get("/login").status_code == 200
+
+
+# --- the CLI: one line naming what failed, exit 1 ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalStack]:
+    """The portal, its mail catcher and the test-control API on free ports, with a private database."""
+    database = tmp_path_factory.mktemp("portal") / "portal.db"
+    with PortalStack(
+        port=0, smtp_port=0, mail_port=0, testing=True, database_url=f"sqlite:///{database}", seed_demo=False
+    ) as running:
+        yield running
+
+
+def renewals(stack: PortalStack, account: AccountData, tmp_path: Path, *args: str) -> Any:
+    env = {
+        "RENEWALS_BASE_URL": stack.base_url,
+        "RENEWALS_MAILBOX_URL": stack.mail_api_url or "",
+        "RENEWALS_EMAIL": account.user.email,
+        "RENEWALS_PASSWORD": account.user.password,
+        "RENEWALS_STORAGE_STATE": str(tmp_path / "state.json"),
+    }
+    return CliRunner().invoke(cli.app, list(args), env=env)
+
+
+def test_renew_cli_reports_a_declined_payment_in_one_line_and_exits_1(stack: PortalStack, tmp_path: Path) -> None:
+    admin = PortalAdmin(stack.base_url)
+    account = admin.create_account([{"renewal_in_days": 0, "payment_method": "credit_card"}], today=TODAY)
+    admin.set_faults(account.id, payment_declined=True)
+
+    result = renewals(stack, account, tmp_path, "renew", account.numbers[0])
+
+    assert result.exit_code == 1, result.output
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("error:")]  # after the progress bar
+    assert line.startswith("error: checkout 1 of 1: place order: payment declined: Your payment"), result.stderr
+    assert DECLINED in line and line.rstrip().endswith("try again later."), "the portal's whole message, on one line"
+    assert admin.orders(account.id) == []
