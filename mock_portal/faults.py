@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from .blueprints.auth import current_user
@@ -204,10 +204,18 @@ def _fault(app: Flask) -> None:
     delay = max((r.ms for r in faults.latency if r.matches(method, path, account_id)), default=0)
     if delay:
         time.sleep(delay / 1000)
+        g.injected_latency_ms = delay
     for rule in faults.errors:
         if rule.matches(method, path, account_id):
             current_user()  # the error page shows the navigation of whoever is signed in
             raise InjectedError(rule.status, method, path)
+
+
+def _report_latency(response: Response) -> Response:
+    """Say in a Server-Timing header (shown by browser dev tools) how long a fault held the answer back."""
+    if "injected_latency_ms" in g:
+        response.headers.add("Server-Timing", f'injected-latency;dur={g.injected_latency_ms};desc="fault injected"')
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -216,3 +224,4 @@ def init_app(app: Flask) -> None:
         return
     set_faults(PortalFaults(), app)
     app.before_request(lambda: _fault(app))
+    app.after_request(_report_latency)

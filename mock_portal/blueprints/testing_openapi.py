@@ -340,7 +340,12 @@ def _schemas() -> dict[str, Any]:
                 "smtp_unavailable": {"type": "boolean"},
             },
         },
-        "LatencyRule": _fault_rule("ms", LATENCY_MS, "Slow matching requests down; when several match, the longest applies"),
+        "LatencyRule": _fault_rule(
+            "ms",
+            LATENCY_MS,
+            "Slow matching requests down (the answer says so in a Server-Timing header, injected-latency); "
+            "when several match, the longest applies",
+        ),
         "ErrorRule": _fault_rule("status", ERROR_STATUS, "Answer matching requests with a server error"),
         "PortalFaultsSpec": {
             "type": "object",

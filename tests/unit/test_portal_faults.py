@@ -340,13 +340,16 @@ def test_the_test_control_api_is_never_faulted(client: FlaskClient, due_account)
 def test_added_latency_slows_only_the_matching_route(client: FlaskClient) -> None:
     put_portal_faults(client, latency=[{"route": "/login", "ms": 300, "methods": ["GET"]}])
 
-    def took(path: str) -> float:
+    def took(path: str) -> tuple[float, str | None]:
         started = time.perf_counter()
-        assert client.get(path).status_code == 200
-        return time.perf_counter() - started
+        response = client.get(path)
+        assert response.status_code == 200
+        return time.perf_counter() - started, response.headers.get("Server-Timing")
 
-    assert took("/login") >= 0.3
-    assert took("/static/portal.css") < 0.3
+    slow, fast = took("/login"), took("/static/portal.css")
+
+    assert slow[0] >= 0.3 and slow[1] == 'injected-latency;dur=300;desc="fault injected"'
+    assert fast[1] is None
 
 
 @pytest.mark.parametrize(
