@@ -327,11 +327,12 @@ def _run_attempt(item: pytest.Item, nextitem: pytest.Item | None, may_retry: boo
 
 
 def _carry_over(failed_attempts: list[list[pytest.TestReport]], final: list[pytest.TestReport]) -> None:
-    last = final[-1]
+    last = final[-1]  # pytest-playwright attaches artifacts to the teardown report
+    shown = next((r for r in final if r.when == "call"), last)  # the HTML report shows the call's log
     for number, reports in enumerate(failed_attempts, start=1):
         for report in reports:
             if report.failed:
-                last.sections.append((f"e2e attempt {number} failed in {report.when}", report.longreprtext))
+                shown.sections.append((f"e2e attempt {number} failed in {report.when}", report.longreprtext))
             last.extras = [*getattr(last, "extras", []), *getattr(report, "extras", [])]  # type: ignore[attr-defined]
     for report in final:
         if report.when in ("call", "teardown"):  # the terminal summary reads the call, JUnit XML the teardown

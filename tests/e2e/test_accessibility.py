@@ -10,24 +10,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from automation.admin import AccountData
-from automation.pages import InboxPage, SignInPage
+from automation.pages import InboxPage, SignInPage, SubscriptionsPage
 
 SERIOUS = {"serious", "critical"}
-# In the order a renewal walks through them; each test walks up to its own page.
-PAGES = [
-    "sign-in",
-    "account overview",
-    "subscriptions",
-    "subscription detail",
-    "renew subscriptions (bulk)",
-    "not found",
-    "cart",
-    "checkout",
-    "order confirmation",
-    "order history",
-    "mail inbox",
-    "mail message",
-]
 
 
 @pytest.fixture(scope="session")
@@ -47,56 +32,51 @@ def account_spec(today: date) -> dict[str, Any]:
     }
 
 
-def walk_to(name: str, page: Page, base_url: str, mailbox_url: str, sign_in_as, account: AccountData) -> None:
-    """Go to the named page the way a user would get there, with content on it."""
-    if name == "sign-in":
-        SignInPage.visit(page, base_url)
-        return
-    home = sign_in_as(account)
-    if name == "account overview":
-        return
-    number = account.numbers[0]
-    subscriptions = home.go_to_subscriptions()
-    steps = {
-        "subscriptions": lambda: None,
-        "subscription detail": lambda: subscriptions.open(number),
-        "renew subscriptions (bulk)": subscriptions.open_bulk_renew,
-        "not found": lambda: page.goto("/subscriptions/000000000000"),
-    }
-    if name in steps:
-        steps[name]()
-        return
-    cart = subscriptions.renew(number)
-    if name == "cart":
-        return
-    checkout = cart.check_out()
-    if name == "checkout":
-        return
-    checkout.tick_renew_now()
-    [order] = checkout.place_order().order_numbers()
-    if name == "order confirmation":
-        return
-    if name == "order history":
-        page.get_by_role("navigation", name="Billing and orders").get_by_role("link", name="Order history").click()
-        expect(page.get_by_role("heading", name="Order history")).to_be_visible()
-        return
-    inbox = InboxPage.visit(page, mailbox_url)
-    if inbox.heading.count() == 0:
-        pytest.skip(f"the mail UI at {mailbox_url} is not the embedded catcher's inbox (e.g. Mailpit's own)")
-    if name == "mail message":
-        inbox.open_message(f"Order confirmation {order}")
-
-
-@pytest.mark.parametrize("name", PAGES)
-def test_page_has_no_serious_or_critical_accessibility_violation(
-    page: Page, base_url: str, portal, sign_in_as, account: AccountData, axe: Axe, name: str
+def test_no_portal_or_inbox_page_has_a_serious_or_critical_accessibility_violation(
+    page: Page, portal, sign_in_as, account: AccountData, axe: Axe
 ) -> None:
-    walk_to(name, page, base_url, portal.mailbox_url, sign_in_as, account)
+    found: dict[str, str] = {}
 
-    violations = [v for v in axe.run(page).response["violations"] if v.get("impact") in SERIOUS]
+    def check(name: str) -> None:
+        serious = [v for v in axe.run(page).response["violations"] if v.get("impact") in SERIOUS]
+        if serious:
+            found[f"{name} ({page.url})"] = "; ".join(
+                f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(str(n['target']) for n in v['nodes'][:5])}"
+                for v in serious
+            )
 
-    found = "; ".join(
-        f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(str(n['target']) for n in v['nodes'][:5])}"
-        for v in violations
+    # One walk through a renewal, checking each page on the way (every page has content to check).
+    expect(SignInPage.visit(page, portal.base_url).sign_in_button).to_be_visible()
+    check("sign-in")
+    home = sign_in_as(account)
+    check("account overview")
+    subscriptions = home.go_to_subscriptions()
+    check("subscriptions")
+    number = account.numbers[0]
+    subscriptions.open(number)
+    check("subscription detail")
+    subscriptions = SubscriptionsPage.visit(page, portal.base_url)
+    subscriptions.open_bulk_renew()
+    check("renew subscriptions (bulk)")
+    page.goto("/subscriptions/000000000000")
+    check("not found")
+    cart = SubscriptionsPage.visit(page, portal.base_url).renew(number)
+    check("cart")
+    checkout = cart.check_out()
+    check("checkout")
+    checkout.tick_renew_now()
+    confirmation = checkout.place_order()
+    [order] = confirmation.order_numbers()
+    check("order confirmation")
+    confirmation.billing_nav.get_by_role("link", name="Order history", exact=True).click()
+    expect(page.get_by_role("heading", name="Order history", level=1)).to_be_visible()
+    check("order history")
+    inbox = InboxPage.visit(page, portal.mailbox_url)
+    if inbox.heading.count():  # the embedded catcher's inbox; Mailpit's own UI is not this project's to check
+        check("mail inbox")
+        inbox.open_message(f"Order confirmation {order}")
+        check("mail message")
+
+    assert not found, "Accessibility (axe-core, serious or critical violations): " + " | ".join(
+        f"{where}: {what}" for where, what in found.items()
     )
-    assert not violations, f"Accessibility (axe-core, serious or critical) on the {name} page {page.url}: {found}"
