@@ -4,6 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: setup browser serve demo test test-unit test-e2e lint bench clean help
 
@@ -29,6 +30,9 @@ demo: setup  ## Record the narrated renewal demo into artifacts/demo/
 
 test: setup  ## Unit and end-to-end suites, in parallel, with JUnit XML and an HTML report in reports/
 	$(BIN)/python -m pytest -n auto --junitxml=reports/junit.xml --html=reports/report.html --self-contained-html $(PYTEST_ARGS)
+
+bench: setup  ## Benchmarks vs their targets (< 10 min): benchmarks/results.json, results.md, chart.png; BENCH_ARGS=--quick
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 lint: setup  ## ruff and mypy
 	$(BIN)/ruff check mock_portal automation tests
