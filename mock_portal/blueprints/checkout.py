@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from .. import outbox
 from ..db import session as db_session
+from ..rules.grouping import MAX_PER_CHECKOUT
 from ..services.orders import CheckoutRefused, PaymentDeclined, account_orders, place_orders, review_checkout
 from .auth import current_account, current_user, login_required
 
@@ -45,6 +46,8 @@ def place():  # type: ignore[no-untyped-def]
 @login_required
 def confirmation():  # type: ignore[no-untyped-def]
     """Every order just placed, and each renewed subscription with its unchanged renewal date."""
-    numbers = [n for n in request.args.get("orders", "").split(",") if n]
+    # One checkout makes at most one order per subscription; more numbers are tampering, and one SQL parameter each
+    # could pass SQLite's limit (a 500).
+    numbers = [n for n in request.args.get("orders", "").split(",") if n][:MAX_PER_CHECKOUT]
     orders = account_orders(db_session(), current_account().id, numbers)
     return render_template("checkout/confirmation.html", orders=orders)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, false, or_, tuple_
 from sqlalchemy.orm import Session
 
 from ..models import Subscription
@@ -46,17 +46,26 @@ def parse_group(token: str) -> GroupKey | None:
     return GroupKey(*parts) if len(parts) == 3 else None
 
 
-def _chosen(account_id: int, today: date, numbers: list[str], groups: Iterable[GroupKey]):  # type: ignore[no-untyped-def]
-    picked: list[ColumnElement[bool]] = [Subscription.number.in_(numbers[i : i + 500]) for i in range(0, len(numbers), 500)]
-    picked += [in_group(key) for key in groups]
-    return filtered(account_id, today, ListFilter()).where(eligible(today)).where(or_(*picked))
+def _chosen(db: Session, account_id: int, today: date, numbers: list[str], groups: Iterable[GroupKey]):  # type: ignore[no-untyped-def]
+    stmt = filtered(account_id, today, ListFilter()).where(eligible(today))
+    # Match the form's values against the account's own eligible numbers and groups here, not in SQL: a tampered form
+    # carries any number of values, and a bound parameter or OR term per value overflowed SQLite's limits (a 500).
+    wanted = set(numbers)
+    own_numbers = [n for n in db.scalars(stmt.with_only_columns(Subscription.number)) if n in wanted]
+    own_groups = sorted(set(group_counts(db, stmt)).intersection(groups))
+    picked: list[ColumnElement[bool]] = [
+        Subscription.number.in_(own_numbers[i : i + 500]) for i in range(0, len(own_numbers), 500)
+    ]
+    if own_groups:
+        picked.append(tuple_(Subscription.csn, Subscription.currency, Subscription.payment_method).in_(own_groups))
+    return stmt.where(or_(false(), *picked))
 
 
 def selection_size(db: Session, account_id: int, today: date, numbers: list[str], groups: list[GroupKey]) -> int:
     """How many eligible subscriptions of this account the ticked boxes and Select alls cover."""
     if not numbers and not groups:
         return 0
-    return count(db, _chosen(account_id, today, numbers, groups))
+    return count(db, _chosen(db, account_id, today, numbers, groups))
 
 
 def selection(db: Session, account_id: int, today: date, numbers: list[str], groups: list[GroupKey]) -> list[Subscription]:
@@ -65,4 +74,4 @@ def selection(db: Session, account_id: int, today: date, numbers: list[str], gro
     Numbers that are not this account's eligible subscriptions (someone else's, tampered) are left out."""
     if not numbers and not groups:
         return []
-    return list(db.scalars(_chosen(account_id, today, numbers, groups)))
+    return list(db.scalars(_chosen(db, account_id, today, numbers, groups)))
