@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: setup browser serve demo test test-unit test-e2e lint bench clean help
+.PHONY: setup browser serve demo test test-unit test-e2e test-shard durations lint bench clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,3 +40,11 @@ lint: setup  ## ruff and mypy
 
 clean:  ## Remove the venv, databases and reports
 	rm -rf $(VENV) instance var reports artifacts test-results .pytest_cache
+
+SHARD  ?= 1
+SHARDS ?= 2
+test-shard: setup  ## One of SHARDS shards of the suite (pytest-split, by the durations in .test_durations)
+	$(BIN)/python -m pytest -n auto --splits $(SHARDS) --group $(SHARD) --junitxml=reports/junit-$(SHARD).xml $(PYTEST_ARGS)
+
+durations: setup  ## Re-measure the test durations that balance the shards
+	$(BIN)/python -m pytest --store-durations --durations-path .test_durations $(PYTEST_ARGS)
