@@ -28,6 +28,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         LOGIN_ATTEMPTS_PER_MINUTE=10,
     )
     app.config.from_prefixed_env("PORTAL")
+    # The environment holds text, which from_prefixed_env reads as JSON: a key of digits became a number (every page
+    # a 500), and "off", "no" or "False" are not JSON, so they stayed truthy text and mounted the test API.
+    if app.config["SECRET_KEY"] is not None:
+        app.config["SECRET_KEY"] = str(app.config["SECRET_KEY"])
+    if isinstance(app.config["TESTING"], str):
+        app.config["TESTING"] = app.config["TESTING"].strip().lower() in ("1", "true", "yes", "on")
     if config:
         app.config.update(config)
     if not app.config["SECRET_KEY"]:

@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
     def _check_csrf() -> None:
         if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith(EXEMPT_PREFIXES):
             return
-        sent = request.form.get("csrf_token", "")
-        if not sent or not hmac.compare_digest(sent, session.get("csrf_token", "")):
+        sent = request.form.get("csrf_token", "").encode("utf-8", "surrogatepass")
+        # Compared as bytes: compare_digest refuses str with non-ASCII characters (a tampered token was a 500).
+        if not sent or not hmac.compare_digest(sent, str(session.get("csrf_token", "")).encode()):
             abort(400, description="This form has expired or did not come from this site. Reload the page and try again.")

@@ -1,0 +1,375 @@
+"""Security audit of the portal against issue 5's list; each test fails if its protection is taken away.
+
+Already guarded elsewhere, and not repeated here: a POST to each known form without the token or with a forged one
+(test_portal_security.py), another account's subscription pages, Renew, cart removal, bulk selection and
+confirmation (test_portal_security.py), prices and totals from the server (test_portal_security.py), the cookie's
+HttpOnly and SameSite flags (test_portal_security.py), the sign-in limit per address and email and per app
+(test_portal_auth.py), the test API's paths outside testing mode (test_testing_api.py, test_server.py).
+
+Here: CSRF on every state-changing route the app has (not only the known ones) and for any token value; the token in
+every POST form of every page and in no GET form; no inline code and the security headers on every response; the
+secret key; password storage; the sign-in limit's window and its email matching; order history; the test API's
+absence whatever PORTAL_TESTING says when it means "off"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote_from_bytes
+
+import pytest
+from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from portal_browser import Browser, MakeAccount, Page, SignedIn, TestControl, order_numbers
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
+
+from mock_portal import create_app
+from mock_portal.db import new_session
+from mock_portal.models import User
+from mock_portal.services.accounts import CreatedAccount, create_account
+
+TODAY = "2027-01-01"
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+KNOWN_FORMS = {"auth.login", "auth.logout", "cart.add", "cart.remove", "checkout.place", "bulk.renew_selected"}
+EXPIRED_FORM = "did not come from this site"
+
+
+@pytest.fixture
+def mine(make_account: MakeAccount) -> CreatedAccount:
+    return make_account(today=TODAY, subscriptions=[{"renewal_in_days": 30}, {"renewal_in_days": 30}, {"renewal_in_days": 200}])
+
+
+@pytest.fixture
+def theirs(make_account: MakeAccount) -> CreatedAccount:
+    return make_account(today=TODAY, subscriptions=[{"renewal_in_days": 30}])
+
+
+def session_token(browser: Browser) -> str:
+    with browser.client.session_transaction() as stored:
+        return str(stored.get("csrf_token", ""))
+
+
+def portal_rules(app: Flask) -> list[Any]:
+    """The app's own routes: not its static files, not the test-control API."""
+    return [r for r in app.url_map.iter_rules() if r.endpoint != "static" and not r.rule.startswith("/__test__")]
+
+
+def concrete(rule: Any) -> str:
+    return rule.build({name: "000000000000" for name in rule.arguments})[1]
+
+
+# --- CSRF ------------------------------------------------------------------------------------------------------
+
+
+def test_every_state_changing_route_refuses_a_request_without_this_sessions_token(
+    pages_app: Flask, mine: CreatedAccount, signed_in: SignedIn, control: TestControl
+) -> None:
+    browser = signed_in(mine)
+    browser.get("/")
+    writes = [(rule, method) for rule in portal_rules(pages_app) for method in sorted(rule.methods & WRITE_METHODS)]
+    assert {rule.endpoint for rule, _ in writes} >= KNOWN_FORMS, "the route table lost a form this audit knows"
+
+    for rule, method in writes:
+        path = concrete(rule)
+        for data in ({"subscription": mine.subscriptions[0].number, "renew_now": "yes"}, {"csrf_token": "x" * 43}):
+            refused = Page(browser.client.open(path, method=method, data=data))
+
+            assert refused.status == 400, f"{method} {path} without the session's token answered {refused.status}"
+            assert any(EXPIRED_FORM in alert for alert in refused.alerts), f"{method} {path}: {refused.alerts}"
+    assert browser.get("/cart").main.find_all("td", text=mine.subscriptions[0].number) == []
+    assert control.orders(mine.id) == [] and browser.get("/").status == 200, "a refused request changed something"
+
+
+tokens = st.one_of(
+    st.text(max_size=60),  # any unicode: compare_digest refuses non-ASCII str
+    st.binary(min_size=1, max_size=60),  # not UTF-8 at all
+    st.sampled_from(["\x00", "é" * 43, "😀", " ", "null"]),
+)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "signed in"])
+def test_any_other_token_value_is_refused_with_a_clear_400_never_a_server_error(
+    who: str, mine: CreatedAccount, signed_in: SignedIn, anonymous: Browser
+) -> None:
+    browser = signed_in(mine) if who == "signed in" else anonymous
+    browser.get("/login")
+    real = session_token(browser)
+    path, fields = ("/login", "email=a%40b.c")
+    if who == "signed in":
+        path, fields = "/cart", "subscription=" + mine.subscriptions[0].number
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(token=tokens, around=st.sampled_from(["{}", real + "{}", "{}" + real]))
+    def fuzz(token: str | bytes, around: str) -> None:
+        sent = token if isinstance(token, bytes) else around.format(token).encode("utf-8", "surrogatepass")
+        if sent == real.encode():
+            return
+        body = f"csrf_token={quote_from_bytes(sent)}&{fields}".encode()
+        page = Page(browser.client.post(path, data=body, content_type="application/x-www-form-urlencoded"))
+
+        assert page.status == 400, f"token {sent[:30]!r} answered {page.status}"
+        assert any(EXPIRED_FORM in alert for alert in page.alerts), page.alerts
+
+    fuzz()
+
+
+# --- every page: the token in its POST forms, no inline code, the headers --------------------------------------
+
+
+@pytest.fixture
+def every_page(mine: CreatedAccount, signed_in: SignedIn, anonymous: Browser, client: Any) -> Iterator[list[tuple[str, Page]]]:
+    """Each page of the portal in a state that shows all its forms, plus error pages, static files and the test API."""
+    browser = signed_in(mine)
+    first, second, later = (s.number for s in mine.subscriptions)
+    browser.renew(first)
+    (order,) = order_numbers(browser.place_order(renew_now=True))
+    browser.renew(second)  # the cart and checkout show their forms (Remove, Renew now, Place order)
+    gets = {
+        "auth.login": "/login",
+        "auth.home": "/",
+        "subscriptions.index": "/subscriptions",
+        "subscriptions.detail": f"/subscriptions/{later}",
+        "subscriptions.renew": f"/subscriptions/{second}/renew",
+        "subscriptions.orders": "/orders",
+        "cart.show": "/cart",
+        "checkout.show": "/checkout",
+        "checkout.confirmation": f"/checkout/confirmation?orders={order}",
+        "bulk.show": "/bulk/renew",
+    }
+    uncovered = {r.endpoint for r in portal_rules(browser.client.application) if "GET" in r.methods} - set(gets)
+    assert not uncovered, f"pages this audit does not render yet: {sorted(uncovered)}; add them to every_page"
+    pages = [(path, browser.get(path)) for path in gets.values()]
+    pages += [
+        ("404 page", browser.get("/subscriptions/000000000000")),
+        ("400 page", browser.post_form("/checkout", {})),  # Renew now not ticked: the checkout again, with its error
+        ("bulk 400 page", browser.post_form("/bulk/renew", {})),
+        ("anonymous sign-in", anonymous.get("/login")),
+        ("401 page", anonymous.sign_in(mine.users[0].email, "wrong")),
+        ("static script", Page(anonymous.client.get("/static/portal.js"))),
+        ("static style", Page(anonymous.client.get("/static/portal.css"))),
+        ("test API JSON", Page(client.get("/__test__/openapi.json"))),
+    ]
+    yield pages
+
+
+def test_every_post_form_on_every_page_carries_this_sessions_token_and_no_get_form_leaks_it(
+    every_page: list[tuple[str, Page]],
+) -> None:
+    checked = 0
+    for name, page in every_page:
+        tokens_here = {el.attrs.get("value") for el in page.doc.find_all("input", name="csrf_token")}
+        assert len(tokens_here) <= 1, f"{name}: several CSRF tokens {tokens_here}"
+        for form in page.doc.find_all("form"):
+            carried = [el.attrs.get("value") for el in form.find_all("input", name="csrf_token")]
+            if form.attrs.get("method", "get").lower() == "post":
+                assert len(carried) == 1 and carried[0], f"{name}: a POST form to {form.attrs.get('action')} lacks the token"
+                checked += 1
+            else:
+                assert not carried, f"{name}: a GET form would put the CSRF token in a URL"
+    assert checked >= 10, f"only {checked} POST forms seen: the pages did not show their forms"
+
+
+def test_no_page_has_inline_script_style_or_handlers_so_the_policy_forbids_them_all(
+    every_page: list[tuple[str, Page]],
+) -> None:
+    for name, page in every_page:
+        for el in page.doc.iter():
+            assert not (el.tag == "script" and not el.attrs.get("src", "").startswith("/")), f"{name}: inline or off-site script"
+            assert el.tag != "style" and "style" not in el.attrs, f"{name}: inline style on <{el.tag}>"
+            assert not [a for a in el.attrs if a.startswith("on")], f"{name}: inline event handler on <{el.tag}>"
+            for attr in ("href", "src", "action", "formaction"):
+                assert not el.attrs.get(attr, "").strip().lower().startswith("javascript:"), f"{name}: javascript: URL"
+
+
+def test_every_response_carries_a_policy_without_inline_code_and_refuses_framing(every_page: list[tuple[str, Page]]) -> None:
+    for name, page in every_page:
+        headers = page.response.headers
+        policy = {d.split()[0]: d.split()[1:] for d in headers.get("Content-Security-Policy", "").split(";") if d.strip()}
+        scripts = policy.get("script-src", policy.get("default-src"))
+        assert scripts and not {"'unsafe-inline'", "'unsafe-eval'", "*", "data:", "http:", "https:"} & set(scripts), (
+            f"{name}: script-src {scripts}"
+        )
+        assert policy.get("frame-ancestors") == ["'none'"], f"{name}: frame-ancestors {policy.get('frame-ancestors')}"
+        assert headers.get("X-Frame-Options") == "DENY" and headers.get("X-Content-Type-Options") == "nosniff", name
+
+
+# --- the secret key --------------------------------------------------------------------------------------------
+
+
+def session_cookie_of_a_signed_in_user(app: Flask) -> str:
+    user = app.extensions["audit_account"].users[0]
+    browser = Browser(app.test_client())
+    assert browser.sign_in(user.email, user.password).status == 302
+    cookie = browser.client.get_cookie("session")
+    assert cookie is not None
+    return cookie.value
+
+
+def signed_in_with(app: Flask, cookie: str) -> bool:
+    client = app.test_client()
+    client.set_cookie("session", cookie)
+    return client.get("/").status_code == 200
+
+
+@pytest.fixture
+def apps(tmp_path: Path, portal_env: None) -> Iterator[Any]:
+    """Portals on their own databases, each with one account (user id 1 in every one of them)."""
+    made: list[Flask] = []
+
+    def make(name: str) -> Flask:
+        app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/{name}.db"})
+        db = new_session(app)
+        app.extensions["audit_account"] = create_account(db, {"today": TODAY})
+        db.close()
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        app.extensions["db_sessionmaker"].kw["bind"].dispose()
+
+
+@pytest.mark.parametrize("key", ["a-long-secret-from-the-vault-0123456789abcdef", "12345678901234567890123456789012"])
+def test_the_secret_key_comes_from_portal_secret_key_and_signs_sessions_across_processes(
+    key: str, apps: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PORTAL_SECRET_KEY", key)
+    first, second = apps("first"), apps("second")
+
+    assert first.secret_key == key and second.secret_key == key
+    assert signed_in_with(second, session_cookie_of_a_signed_in_user(first)), "two portals with one key share sessions"
+
+
+def test_without_portal_secret_key_each_app_generates_its_own_strong_key(apps: Any) -> None:
+    first, second = apps("first"), apps("second")
+
+    assert isinstance(first.secret_key, str) and len(first.secret_key) >= 64, "at least 32 random bytes, hex"
+    assert first.secret_key != second.secret_key
+    cookie = session_cookie_of_a_signed_in_user(first)
+    assert signed_in_with(first, cookie)
+    assert not signed_in_with(second, cookie), "a session signed by one portal was accepted by another"
+
+
+# --- passwords -------------------------------------------------------------------------------------------------
+
+
+def test_passwords_are_stored_only_as_salted_slow_hashes(make_account: MakeAccount, app: Flask) -> None:
+    password = "correct horse battery staple"
+    account = make_account(users=[{"password": password}, {"password": password}])
+    db = new_session(app)
+    try:
+        users = list(db.scalars(select(User).where(User.account_id == account.id)))
+        stored = [{c.name: getattr(u, c.name) for c in User.__table__.columns} for u in users]
+    finally:
+        db.close()
+
+    assert len(users) == 2
+    for row in stored:
+        assert not any(password in str(value) for value in row.values()), f"the password is stored in clear: {row}"
+        assert row["password_hash"].split(":")[0] in ("pbkdf2", "scrypt"), row["password_hash"][:20]
+        assert check_password_hash(row["password_hash"], password)
+    assert stored[0]["password_hash"] != stored[1]["password_hash"], "the same password gave the same hash: no salt"
+
+
+# --- the sign-in limit -----------------------------------------------------------------------------------------
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock()
+    monkeypatch.setattr("mock_portal.blueprints.auth.time.monotonic", fake.monotonic)
+    return fake
+
+
+def test_the_sign_in_limit_counts_one_email_however_it_is_cased_or_padded(
+    mine: CreatedAccount, anonymous: Browser, app: Flask, clock: FakeClock
+) -> None:
+    user = mine.users[0]
+    spellings = [user.email.upper(), f"  {user.email} ", user.email.title(), user.email]
+    for attempt in range(int(app.config["LOGIN_ATTEMPTS_PER_MINUTE"])):
+        assert anonymous.sign_in(spellings[attempt % len(spellings)], "wrong").status == 401
+
+    assert anonymous.sign_in(user.email.swapcase(), user.password).status == 429
+
+
+def test_the_sign_in_limit_forgets_attempts_older_than_a_minute(
+    mine: CreatedAccount, anonymous: Browser, app: Flask, clock: FakeClock
+) -> None:
+    user = mine.users[0]
+    for _ in range(int(app.config["LOGIN_ATTEMPTS_PER_MINUTE"])):
+        anonymous.sign_in(user.email, "wrong")
+
+    clock.now += 59
+    assert anonymous.sign_in(user.email, user.password).status == 429, "still inside the minute"
+    clock.now += 61
+    assert anonymous.sign_in(user.email, user.password).status == 302, "a minute later the email may try again"
+
+
+# --- orders of another account ---------------------------------------------------------------------------------
+
+
+def test_order_history_and_confirmation_show_only_your_own_orders(
+    mine: CreatedAccount, theirs: CreatedAccount, signed_in: SignedIn, control: TestControl
+) -> None:
+    me, them = signed_in(mine), signed_in(theirs)
+    them.renew(theirs.subscriptions[0].number)
+    (their_order,) = order_numbers(them.place_order(renew_now=True))
+    me.renew(mine.subscriptions[0].number)
+    (my_order,) = order_numbers(me.place_order(renew_now=True))
+
+    assert their_order in them.get("/orders").html, "the history page lists orders at all"
+    history = me.get("/orders")
+    assert my_order in history.html and their_order not in history.html
+    mixed = me.get(f"/checkout/confirmation?orders={their_order},{my_order}")
+    assert order_numbers(mixed) == [my_order] and their_order not in mixed.html
+    assert theirs.subscriptions[0].number not in mixed.html
+    assert [o["number"] for o in control.orders(theirs.id)] == [their_order], "their orders changed"
+
+
+# --- the test-control API outside testing mode ------------------------------------------------------------------
+
+
+@pytest.fixture
+def test_api_paths(app: Flask) -> list[tuple[str, str]]:
+    """Every route of the test-control API, as mounted in testing mode."""
+    return [
+        (method, rule.build({name: "1" for name in rule.arguments})[1])
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/__test__")
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "mounted"),
+    [(None, False), ("0", False), ("false", False), ("False", False), ("no", False), ("off", False), ("", False),
+     ("1", True), ("true", True), ("yes", True), ("on", True)],
+)  # fmt: skip
+def test_the_test_api_is_mounted_only_when_portal_testing_says_so(
+    value: str | None, mounted: bool, tmp_path: Path, portal_env: None, monkeypatch: pytest.MonkeyPatch, test_api_paths: Any
+) -> None:
+    if value is not None:
+        monkeypatch.setenv("PORTAL_TESTING", value)
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/env.db"})
+    client = app.test_client()
+
+    assert bool(app.config["TESTING"]) is mounted, f"PORTAL_TESTING={value!r} gave TESTING={app.config['TESTING']!r}"
+    if mounted:
+        assert client.get("/__test__/openapi.json").status_code == 200
+    else:
+        assert len(test_api_paths) >= 7, "the testing app mounts the whole test API"
+        for method, path in test_api_paths:
+            status = client.open(path, method=method, json={}).status_code
+            assert status == 404, f"PORTAL_TESTING={value!r}: {method} {path} answered {status}"
+    app.extensions["db_sessionmaker"].kw["bind"].dispose()
