@@ -17,10 +17,11 @@ from typing import Any
 
 import pytest
 from _pytest.runner import call_and_report
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
 from automation.admin import AccountData, PortalAdmin
 from automation.browser import BrowserOptions, launch_kwargs
+from automation.browser import launch_browser as launch_remote_or_local
 from automation.flows import RULE_ONE_EMAIL, sign_in
 from automation.mailbox import Mailbox, MailboxTimeout, Message, UnexpectedMessages
 from automation.pages import PortalPage, SignInPage, SubscriptionsPage
@@ -46,6 +47,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=os.environ.get("RENEWALS_MAILBOX_URL") or None,
         help="Mailpit-compatible mail API of the portal given by --base-url, e.g. http://127.0.0.1:8025 "
         "(env RENEWALS_MAILBOX_URL). Without --base-url the suite starts its own portal and catcher.",
+    )
+    group.addoption(
+        "--connect",
+        default=os.environ.get("RENEWALS_CONNECT") or None,
+        metavar="WS_URL",
+        help="Run the browser on a Playwright server (`playwright run-server`), e.g. ws://127.0.0.1:3000/ "
+        "(env RENEWALS_CONNECT).",
+    )
+    group.addoption(
+        "--cdp",
+        default=os.environ.get("RENEWALS_CDP") or None,
+        metavar="HTTP_URL",
+        help="Attach to a Chromium started with --remote-debugging-port, e.g. http://127.0.0.1:9222 (env RENEWALS_CDP).",
     )
     group.addoption(
         "--e2e-retries",
@@ -88,6 +102,19 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any], pytestcon
     # A headed run needs the full browser, not Playwright's headless shell: find it for the mode we launch in.
     options = dataclasses.replace(options, headed=options.headed or bool(pytestconfig.getoption("--headed")))
     return {**launch_kwargs(options), **browser_type_launch_args}
+
+
+@pytest.fixture(scope="session")
+def launch_browser(
+    launch_browser: Callable[..., Browser], playwright: Playwright, pytestconfig: pytest.Config
+) -> Callable[..., Browser]:
+    """pytest-playwright's launcher, or a remote browser (--connect / --cdp) attached the way the CLI does it."""
+    remote = dataclasses.replace(
+        BrowserOptions.from_env(), connect=pytestconfig.getoption("--connect"), cdp=pytestconfig.getoption("--cdp")
+    )
+    if not (remote.connect or remote.cdp):
+        return launch_browser
+    return lambda **_: launch_remote_or_local(playwright, remote)
 
 
 @pytest.fixture
