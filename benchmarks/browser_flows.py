@@ -6,14 +6,17 @@ reuses it. Sign-in and account creation happen before the clock starts."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, sync_playwright
@@ -120,13 +123,43 @@ def record_documents(page: Page) -> list[str]:
     return seen
 
 
+@contextmanager
+def driver_calls() -> Iterator[Counter[str]]:
+    """Count, by method, the messages this process sends to Playwright's driver: each is a round trip to the browser.
+
+    This reaches into Playwright's transport (a diagnostic only); if that has moved, the count stays empty."""
+    counts: Counter[str] = Counter()
+    transport = None
+    for name in ("playwright._impl.transport", "playwright._impl._transport"):
+        try:
+            transport = importlib.import_module(name).PipeTransport
+            break
+        except (ImportError, AttributeError):
+            continue
+    if transport is None:
+        yield counts
+        return
+    original = transport.send
+
+    def send(self: Any, message: dict[str, Any]) -> None:
+        counts[str(message.get("method", "?"))] += 1
+        original(self, message)
+
+    transport.send = send
+    try:
+        yield counts
+    finally:
+        transport.send = original
+
+
 @dataclass
 class Run:
-    """One timed run: wall seconds, the flow's own step times (none for the floor), the documents loaded."""
+    """One timed run: wall seconds, the flow's own step times, the documents loaded, the driver calls made."""
 
     seconds: float
     steps: dict[str, float] = field(default_factory=dict)
     documents: list[str] = field(default_factory=list)
+    calls: Counter[str] = field(default_factory=Counter)
 
 
 def _steps(result: RenewalResult) -> dict[str, float]:
@@ -144,13 +177,14 @@ def flow_once(h: Harness) -> Run:
     with h.context() as context:
         page = context.new_page()
         documents = record_documents(page)
-        started = time.perf_counter()
-        result = renew_one(
-            page, h.base_url, h.mailbox, account.numbers[0], account.user, storage_state=state,
-            email_timeout=EMAIL_TIMEOUT, email_settle=EMAIL_SETTLE,
-        )  # fmt: skip
-        seconds = time.perf_counter() - started
-    return Run(seconds, _steps(result), documents)
+        with driver_calls() as calls:
+            started = time.perf_counter()
+            result = renew_one(
+                page, h.base_url, h.mailbox, account.numbers[0], account.user, storage_state=state,
+                email_timeout=EMAIL_TIMEOUT, email_settle=EMAIL_SETTLE,
+            )  # fmt: skip
+            seconds = time.perf_counter() - started
+    return Run(seconds, _steps(result), documents, calls)
 
 
 def floor_once(h: Harness) -> Run:
@@ -164,18 +198,40 @@ def floor_once(h: Harness) -> Run:
     with h.context() as context:
         page = context.new_page()
         documents = record_documents(page)
-        started = time.perf_counter()
-        context.add_cookies(cookies)
-        page.goto(base + "/")
-        page.goto(base + "/subscriptions")
-        with page.expect_navigation():
-            page.get_by_role("button", name="Renew", exact=True).first.click()
-        page.goto(base + "/checkout")
-        with page.expect_navigation():
-            page.get_by_role("button", name="Place order", exact=True).click()
-        page.goto(base + "/subscriptions")
-        seconds = time.perf_counter() - started
-    return Run(seconds, {}, documents)
+        steps = _StepClock()  # named as the flow's steps, to show where the flow spends more
+        with driver_calls() as calls:
+            with steps("sign in"):
+                context.add_cookies(cookies)
+                page.goto(base + "/")
+            with steps("read dates before"):
+                page.goto(base + "/subscriptions")
+            with steps("renew"), page.expect_navigation():
+                page.get_by_role("button", name="Renew", exact=True).first.click()
+            with steps("checkout 1 of 1"):
+                page.goto(base + "/checkout")
+                with page.expect_navigation():
+                    page.get_by_role("button", name="Place order", exact=True).click()
+            with steps("read dates after"):
+                page.goto(base + "/subscriptions")
+    return Run(sum(steps.seconds.values()), steps.seconds, documents, calls)
+
+
+class _StepClock:
+    """Times named blocks back to back: `with clock("name"): …`."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._name = ""
+
+    def __call__(self, name: str) -> _StepClock:
+        self._name = name
+        return self
+
+    def __enter__(self) -> None:
+        self._started = time.perf_counter()
+
+    def __exit__(self, *_: object) -> None:
+        self.seconds[self._name] = time.perf_counter() - self._started
 
 
 def bulk_once(h: Harness, size: int) -> Run:
@@ -184,15 +240,16 @@ def bulk_once(h: Harness, size: int) -> Run:
     with h.context() as context:
         page = context.new_page()
         documents = record_documents(page)
-        started = time.perf_counter()
-        result = renew_many(
-            page, h.base_url, h.mailbox, account.numbers, account.user, storage_state=state,
-            email_timeout=EMAIL_TIMEOUT, email_settle=EMAIL_SETTLE,
-        )  # fmt: skip
-        seconds = time.perf_counter() - started
+        with driver_calls() as calls:
+            started = time.perf_counter()
+            result = renew_many(
+                page, h.base_url, h.mailbox, account.numbers, account.user, storage_state=state,
+                email_timeout=EMAIL_TIMEOUT, email_settle=EMAIL_SETTLE,
+            )  # fmt: skip
+            seconds = time.perf_counter() - started
     if len(result.subscriptions) != size:
         raise RuntimeError(f"bulk renewal of {size} renewed {len(result.subscriptions)} subscriptions")
-    return Run(seconds, _steps(result), documents)
+    return Run(seconds, _steps(result), documents, calls)
 
 
 def _step_medians(runs: list[Run]) -> dict[str, float]:
@@ -233,11 +290,20 @@ def single_renewal(h: Harness, runs: int) -> Part:
         Figure("flow_without_email_over_floor", "… flow without its email step / floor", without_email / floor, "×", [],
                None, part.load_before, after, note="the pages alone"),
     ]  # fmt: skip
+    floor_steps = _step_medians(floors)
     part.details = {
         "email_timeout_s": EMAIL_TIMEOUT,
         "email_settle_s": EMAIL_SETTLE,
         "flow_step_medians_s": steps,
+        "floor_step_medians_s": floor_steps,
+        "flow_minus_floor_by_step_s": {k: round(v - floor_steps.get(k, 0.0), 3) for k, v in steps.items() if k != "total"},
         "flow_without_email_s": round(without_email, 3),
+        "driver_calls_median": {
+            "flow": median([sum(r.calls.values()) for r in flows]),
+            "floor": median([sum(r.calls.values()) for r in floors]),
+        },
+        "flow_driver_calls_by_method": dict(flows[-1].calls.most_common()),
+        "floor_driver_calls_by_method": dict(floors[-1].calls.most_common()),
         "flow_documents": flows[0].documents,
         "floor_documents": floors[0].documents,
         "same_documents": all(r.documents == flows[0].documents for r in flows)
@@ -255,11 +321,13 @@ def bulk_renewal(h: Harness, runs: int, sizes: tuple[int, ...] = BULK_SIZES) -> 
     medians: dict[int, float] = {}
     steps: dict[str, dict[str, float]] = {}
     documents: dict[str, int] = {}
+    calls: dict[str, float] = {}
     for size in sizes:
         done, before, after = _timed(runs, lambda size=size: bulk_once(h, size))  # type: ignore[misc]
         medians[size] = median([r.seconds for r in done])
         steps[str(size)] = _step_medians(done)
         documents[str(size)] = len(done[0].documents)
+        calls[str(size)] = median([sum(r.calls.values()) for r in done])
         part.figures.append(
             Figure(f"bulk_{size}_s", f"bulk renewal of {size}", medians[size], "s", [r.seconds for r in done], None,
                    before, after)
@@ -271,7 +339,7 @@ def bulk_renewal(h: Harness, runs: int, sizes: tuple[int, ...] = BULK_SIZES) -> 
             "×", [], BULK_TARGET, part.load_before, load(),
         )
     )  # fmt: skip
-    part.details = {"step_medians_s": steps, "documents_loaded": documents, "sizes": list(sizes)}
+    part.details = {"step_medians_s": steps, "documents_loaded": documents, "driver_calls_median": calls, "sizes": list(sizes)}
     part.seconds = time.perf_counter() - started
     part.load_after = load()
     return part

@@ -97,7 +97,8 @@ class Part:
     load_before: list[float] = field(default_factory=list)
     load_after: list[float] = field(default_factory=list)
     seconds: float = 0.0
-    error: str | None = None
+    error: str | None = None  # the part broke: what went wrong
+    note: str = ""  # something a reader of the table must know, e.g. a figure that could not be measured
 
     def figure(self, key: str) -> Figure | None:
         """The figure named `key`, if measured."""

@@ -15,7 +15,7 @@ def table(parts: list[Part]) -> str:
     """The Markdown table: measure, value, target, met?, and the 1-minute load average while measured."""
     lines = ["| measure | value | target | met? | load 1-min before → after | note |", "| --- | ---: | --- | --- | --- | --- |"]
     for part in parts:
-        lines.append(f"| **{part.number}. {part.title}** | | | | | {part.error or ''} |")
+        lines.append(f"| **{part.number}. {part.title}** | | | | | {part.error or part.note} |")
         for f in part.figures:
             target = str(f.target) if f.target else ""
             loads = f"{f.load_before[0]:.1f} → {f.load_after[0]:.1f}" if f.load_before and f.load_after else ""
@@ -51,6 +51,7 @@ def write_json(path: Path, parts: list[Part], run: dict[str, Any]) -> None:
                 "load_before": p.load_before,
                 "load_after": p.load_after,
                 "error": p.error,
+                "note": p.note,
                 "figures": [f.to_json() for f in p.figures],
                 "details": p.details,
             }
