@@ -4,6 +4,7 @@ keeps its emails in the outbox until lifted (then sends each once), latency and 
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -442,6 +443,31 @@ def test_fault_injection_is_absent_without_testing_mode(
 
     assert response.status_code == 404, f"{method.upper()} {path} must not exist outside testing mode"
     assert app.test_client().get("/login").status_code == 200
+
+
+def test_a_database_kept_from_before_fault_injection_gains_the_new_columns(tmp_path: Path, portal_env: None) -> None:
+    path = tmp_path / "kept.db"
+    with sqlite3.connect(path) as kept:  # the two tables as they were before faults and the outbox's account
+        kept.execute(
+            "CREATE TABLE accounts (id INTEGER PRIMARY KEY, name VARCHAR(200) NOT NULL, country VARCHAR(2) NOT NULL, "
+            "today DATE)"
+        )
+        kept.execute("INSERT INTO accounts (id, name, country) VALUES (7, 'Kept Co', 'US')")
+        kept.execute(
+            "CREATE TABLE outbox (id INTEGER PRIMARY KEY, to_address VARCHAR(254) NOT NULL, subject VARCHAR(300) NOT "
+            "NULL, text TEXT NOT NULL, html TEXT NOT NULL, created_at DATETIME DEFAULT CURRENT_TIMESTAMP NOT NULL, "
+            "sent_at DATETIME, attempts INTEGER NOT NULL, next_attempt_at DATETIME, last_error TEXT)"
+        )
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}"})
+    try:
+        client = app.test_client()
+        assert client.get("/__test__/accounts/7/faults").get_json() == {
+            "id": 7, "payment_declined": False, "smtp_unavailable": False,
+        }  # fmt: skip
+        assert put_faults(client, 7, smtp_unavailable=True)["smtp_unavailable"] is True
+        assert outbox.deliver_pending(app) == 0
+    finally:
+        app.extensions["db_sessionmaker"].kw["bind"].dispose()
 
 
 # --- the CLI: one line naming what failed, exit 1 ----------------------------------------------------------------
