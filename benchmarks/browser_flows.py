@@ -125,7 +125,8 @@ def record_documents(page: Page) -> list[str]:
 
 @contextmanager
 def driver_calls() -> Iterator[Counter[str]]:
-    """Count, by method, the messages this process sends to Playwright's driver: each is a round trip to the browser.
+    """Count, by method, the calls this process makes to Playwright's driver: each is a round trip to the browser
+    (the driver's fire-and-forget `__waitInfo__` log messages are left out).
 
     This reaches into Playwright's transport (a diagnostic only); if that has moved, the count stays empty."""
     counts: Counter[str] = Counter()
@@ -142,7 +143,9 @@ def driver_calls() -> Iterator[Counter[str]]:
     original = transport.send
 
     def send(self: Any, message: dict[str, Any]) -> None:
-        counts[str(message.get("method", "?"))] += 1
+        method = str(message.get("method", "?"))
+        if not method.startswith("__"):
+            counts[method] += 1
         original(self, message)
 
     transport.send = send
@@ -291,6 +294,8 @@ def single_renewal(h: Harness, runs: int) -> Part:
                None, part.load_before, after, note="the pages alone"),
     ]  # fmt: skip
     floor_steps = _step_medians(floors)
+    flow_calls = median([sum(r.calls.values()) for r in flows])
+    floor_calls = median([sum(r.calls.values()) for r in floors])
     part.details = {
         "email_timeout_s": EMAIL_TIMEOUT,
         "email_settle_s": EMAIL_SETTLE,
@@ -298,10 +303,9 @@ def single_renewal(h: Harness, runs: int) -> Part:
         "floor_step_medians_s": floor_steps,
         "flow_minus_floor_by_step_s": {k: round(v - floor_steps.get(k, 0.0), 3) for k, v in steps.items() if k != "total"},
         "flow_without_email_s": round(without_email, 3),
-        "driver_calls_median": {
-            "flow": median([sum(r.calls.values()) for r in flows]),
-            "floor": median([sum(r.calls.values()) for r in floors]),
-        },
+        "driver_calls_median": {"flow": flow_calls, "floor": floor_calls},
+        # What each extra round trip costs on this machine now: the pages-only gap spread over the extra calls.
+        "gap_ms_per_extra_driver_call": round((without_email - floor) * 1000 / max(1.0, flow_calls - floor_calls), 1),
         "flow_driver_calls_by_method": dict(flows[-1].calls.most_common()),
         "floor_driver_calls_by_method": dict(floors[-1].calls.most_common()),
         "flow_documents": flows[0].documents,
