@@ -116,8 +116,9 @@ def test_the_window_edges_are_renewable(subscriptions: SubscriptionsPage, number
 def test_bulk_renew_lists_only_the_renewable(subscriptions: SubscriptionsPage, number_of: dict[str, str]) -> None:
     offered = {n for group in subscriptions.open_bulk_renew().groups() for n in group.numbers}
     renewable = {number_of[case] for case in EDGES}
+    case_of = {n: case for case, n in number_of.items()}
     assert offered == renewable, (
-        f"R7 the Renew subscriptions page lists only eligible subscriptions: offered {sorted(offered)}, "
-        f"renewable {sorted(renewable)} (the window edges); "
-        f"wrongly offered: {[case for case, n in number_of.items() if n in offered - renewable]}"
+        f"R7 the Renew subscriptions page lists exactly the eligible subscriptions: "
+        f"offered but not renewable: {[case_of.get(n, n) for n in sorted(offered - renewable)]}; "
+        f"renewable but not offered: {[case_of[n] for n in sorted(renewable - offered)]}"
     )
