@@ -335,7 +335,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 def _run_attempt(item: pytest.Item, nextitem: pytest.Item | None, may_retry: bool) -> list[pytest.TestReport]:
     """pytest's runtestprotocol, except that a failure about to be retried tears down only the test's own fixtures."""
     if hasattr(item, "_request") and not item._request:
-        item._initrequest()
+        item._initrequest()  # type: ignore[attr-defined]
     try:
         reports = [call_and_report(item, "setup", log=False)]
         if reports[0].passed:

@@ -46,10 +46,10 @@ def test_another_accounts_subscription_is_not_found_by_its_address(
 def _tamper_renew_form(page: Page, subscriptions: SubscriptionsPage, own: str, other: str) -> int:
     """Edit the hidden input of the user's own Renew form to the other number, then press Renew."""
     subscriptions.row(own).locator('input[name="subscription"]').evaluate("(input, n) => { input.value = n; }", other)
-    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/cart")) as response:
-        # The refusal is a 404 page at /cart, which SubscriptionsPage.renew takes for the cart: judge by the status.
-        with contextlib.suppress(PortalRefused):
-            subscriptions.renew(own)
+    # The refusal is a 404 page at /cart, which SubscriptionsPage.renew takes for the cart: judge by the status.
+    posted = page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/cart"))
+    with posted as response, contextlib.suppress(PortalRefused):
+        subscriptions.renew(own)
     return response.value.status
 
 
@@ -59,9 +59,9 @@ def _tamper_bulk_form(page: Page, subscriptions: SubscriptionsPage, own: str, ot
     box = bulk.checkbox(own)
     box.evaluate("(box, n) => { box.value = n; }", other)
     box.check()
-    with page.expect_response(lambda r: r.request.method == "POST" and "/bulk/renew" in r.url) as response:
-        with contextlib.suppress(PortalRefused):
-            bulk.renew_selected()
+    posted = page.expect_response(lambda r: r.request.method == "POST" and "/bulk/renew" in r.url)
+    with posted as response, contextlib.suppress(PortalRefused):
+        bulk.renew_selected()
     return response.value.status
 
 

@@ -105,7 +105,8 @@ def test_an_ineligible_subscription_shows_no_renew_and_its_reason(
 @pytest.mark.parametrize("case", EDGES)
 def test_the_window_edges_are_renewable(subscriptions: SubscriptionsPage, number_of: dict[str, str], case: str) -> None:
     number = number_of[case]
-    expect(subscriptions.row(number).get_by_role("button", name="Renew", exact=True), f"{WINDOW}: {case} offers Renew").to_be_visible()
+    renew = subscriptions.row(number).get_by_role("button", name="Renew", exact=True)
+    expect(renew, f"{WINDOW}: {case} offers Renew").to_be_visible()
 
     cart: CartPage = subscriptions.open(number).renew()
     expect(
