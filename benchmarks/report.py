@@ -68,7 +68,14 @@ def write_markdown(path: Path, parts: list[Part], run: dict[str, Any]) -> None:
         "# Benchmark results",
         "",
         f"Measured {run['finished_at']} on {m['cores']} cores ({m['processor']}), {m['platform']}, Python {m['python']}; "
-        f"{'quick run' if run['quick'] else 'full run'} in {run['seconds']:.0f} s.",
+        f"{'quick run' if run['quick'] else 'full run'} in {run['seconds']:.0f} s, at commit "
+        f"{str(run.get('code', {}).get('commit', ''))[:10]}"
+        + (
+            f" with uncommitted changes in {', '.join(run['code']['uncommitted'])}"
+            if run.get("code", {}).get("uncommitted")
+            else ""
+        )
+        + ".",
         f"Load average (1, 5, 15 min) before: {_loads(run['load_before'])}; after: {_loads(run['load_after'])}. "
         "Every figure is a median of its runs unless it says otherwise; the load beside it is the 1-minute average "
         "around its measurement. Figures taken under a load above the core count are slowed by other processes.",
@@ -104,12 +111,12 @@ def write_chart(path: Path, parts: list[Part]) -> bool:
     server = next((p for p in parts if p.number == 4 and p.figures), None)
     if bulk is None and server is None:
         return False
-    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as Chart  # no pyplot: no GUI backend, no global state, a faster import
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    fig = Chart(figsize=(11, 4.2))
+    FigureCanvasAgg(fig)
+    left, right = fig.subplots(1, 2)
     if bulk is not None:
         sizes = bulk.details["sizes"]
         times = [bulk.figure(f"bulk_{n}_s").value for n in sizes]  # type: ignore[union-attr]
@@ -129,10 +136,12 @@ def write_chart(path: Path, parts: list[Part]) -> bool:
                 right.plot([int(f.key.split("_")[1])], [f.value], "s", label="bulk page (eligible)")
         right.axhline(100, color="tab:red", linestyle="--", label="target: 100 ms")
         right.set_xscale("log")
+        ticks = sorted({int(f.key.split("_")[1]) for f in server.figures})
+        right.set_xticks(ticks, [f"{n // 1000:,}k" if n >= 1000 and n % 1000 == 0 else f"{n:,}" for n in ticks])
+        right.minorticks_off()
         right.set_ylim(bottom=0)
         right.legend(fontsize="small")
     right.set(title="(4) Portal server time vs account size", xlabel="subscriptions in the account", ylabel="ms")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return True
