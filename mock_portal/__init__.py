@@ -18,6 +18,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         TESTING=False,
         PROPAGATE_EXCEPTIONS=False,  # testing mode mounts the test API; errors still render as pages or JSON
         MAX_FORM_PARTS=20_000,  # a bulk page can tick thousands of boxes; the 100 rule refuses them with a message
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,  # room for 10,000 subscriptions in one test-API call; larger bodies get a 413
         TODAY=None,
         SMTP_HOST="127.0.0.1",
         SMTP_PORT=1025,

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import session as db_session
 from ..models import Account, User
+from ..services.accounts import PASSWORD_METHOD
 
 bp = Blueprint("auth", __name__)
+DUMMY_HASH_METHOD = PASSWORD_METHOD  # the same cost as real accounts, so both answers take as long
 F = TypeVar("F", bound=Callable[..., Any])
 BAD_CREDENTIALS = "The email or password is incorrect. Check both and try again."
 
@@ -60,6 +63,11 @@ def _rate_limited(key: tuple[str, str]) -> bool:
     return len(window) > limit
 
 
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=DUMMY_HASH_METHOD)
+
+
 def _safe_next(target: str | None) -> str:
     """Only a path on this portal; browsers drop tabs and newlines and read \\ as /, so judge what they will see."""
     cleaned = "".join(ch for ch in (target or "") if ch.isprintable() and not ch.isspace()).replace("\\", "/")
@@ -78,7 +86,9 @@ def login():  # type: ignore[no-untyped-def]
         if _rate_limited((request.remote_addr or "?", email.lower())):
             abort(429, description="Too many sign-in attempts for this email. Wait a minute, then try again.")
         user = db_session().scalar(select(User).where(func.lower(User.email) == email.lower()))
-        if user and check_password_hash(user.password_hash, request.form.get("password", "")):
+        # An unknown email is checked against a dummy hash too, so the answer's timing doesn't tell who has an account.
+        stored = user.password_hash if user else _dummy_hash()
+        if check_password_hash(stored, request.form.get("password", "")) and user:
             session.clear()
             session["user_id"] = user.id
             return redirect(_safe_next(request.args.get("next")))
