@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -32,6 +33,12 @@ class SuiteRun:
     load_before: list[float]
     load_after: list[float]
     summary: str
+    cpu_seconds: float  # user + system time of pytest, its workers, the driver and the browsers
+
+    @property
+    def cores_used(self) -> float:
+        """CPU seconds per wall second: how many cores the run actually got on average."""
+        return self.cpu_seconds / self.seconds if self.seconds else 0.0
 
 
 def run_suite(workers: int, time_limit: float, paths: tuple[str, ...] = ("tests/e2e",)) -> SuiteRun:
@@ -43,6 +50,7 @@ def run_suite(workers: int, time_limit: float, paths: tuple[str, ...] = ("tests/
         command = [sys.executable, "-m", "pytest", *paths, "-q", "-p", "no:cacheprovider", "-n", str(workers),
                    "--output", scratch]  # fmt: skip
         before = load()
+        cpu = _children_cpu()
         started = time.perf_counter()
         # Its own process group, so a run stopped at its limit takes its xdist workers and browsers with it.
         with subprocess.Popen(
@@ -56,10 +64,17 @@ def run_suite(workers: int, time_limit: float, paths: tuple[str, ...] = ("tests/
                 output, _ = proc.communicate()
                 finished = False
         seconds = time.perf_counter() - started
+        cpu = _children_cpu() - cpu
     lines = [line for line in output.strip().splitlines() if line.strip()]
     summary = lines[-1] if lines else ""
     counts = {kind: int(n) for n, kind in _COUNTS.findall(summary)} if finished else {}
-    return SuiteRun(workers, seconds, finished, proc.returncode if finished else None, counts, before, load(), summary)
+    return SuiteRun(workers, seconds, finished, proc.returncode if finished else None, counts, before, load(), summary, cpu)
+
+
+def _children_cpu() -> float:
+    """CPU seconds used so far by this process's finished children (and theirs, once reaped)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def measure(time_limit: float, quick: bool = False) -> Part:
@@ -78,7 +93,8 @@ def measure(time_limit: float, quick: bool = False) -> Part:
             Figure(
                 f"e2e_n{run.workers}_s", f"e2e suite -n {run.workers}", run.seconds, "s", [run.seconds], None,
                 run.load_before, run.load_after,
-                note=_counts(run) if run.finished else f"stopped at its {run.seconds:.0f} s limit",
+                note=(_counts(run) if run.finished else f"stopped at its {run.seconds:.0f} s limit")
+                + f"; {run.cores_used:.2f} cores used",
                 lower_bound=not run.finished,
             )
         )  # fmt: skip
@@ -97,6 +113,9 @@ def measure(time_limit: float, quick: bool = False) -> Part:
         "runs": "one run each; the suite takes minutes",
         "summaries": {f"-n {r.workers}": r.summary for r in (one, two)},
         "returncodes": {f"-n {r.workers}": r.returncode for r in (one, two)},
+        "cpu_seconds": {f"-n {r.workers}": round(r.cpu_seconds, 1) for r in (one, two)},
+        # Near 1 for both: the second worker found no free core (other processes held them), so -n 2 can't be faster.
+        "cores_used": {f"-n {r.workers}": round(r.cores_used, 2) for r in (one, two)},
     }
     part.seconds = time.perf_counter() - started
     part.load_after = load()
