@@ -12,7 +12,7 @@ import re
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -260,13 +260,6 @@ def _step_medians(runs: list[Run]) -> dict[str, float]:
     return {name: round(median([run.steps.get(name, 0.0) for run in runs]), 3) for name in names}
 
 
-def _timed(runs: int, once: Callable[[], Run]) -> tuple[list[Run], list[float], list[float]]:
-    """`runs` calls of `once`, with the load average before and after."""
-    before = load()
-    done = [once() for _ in range(runs)]
-    return done, before, load()
-
-
 def single_renewal(h: Harness, runs: int) -> Part:
     """Part 1: renew_one against the floor, alternating so both see the same load; one warm-up each, not counted."""
     part = Part(1, "Single renewal: flow vs the browser's floor", load_before=load())
@@ -319,23 +312,27 @@ def single_renewal(h: Harness, runs: int) -> Part:
 
 
 def bulk_renewal(h: Harness, runs: int, sizes: tuple[int, ...] = BULK_SIZES) -> Part:
-    """Part 2: renew_many of each size (one group, so Select all), median of `runs` each."""
+    """Part 2: renew_many of each size (one group, so Select all), median of `runs` each.
+
+    The sizes take turns (1, 10, 50, 100, 1, 10, …) so a change in the machine's load falls on all of them alike."""
     part = Part(2, "Bulk renewal by count (one group)", load_before=load())
     started = time.perf_counter()
-    medians: dict[int, float] = {}
-    steps: dict[str, dict[str, float]] = {}
-    documents: dict[str, int] = {}
-    calls: dict[str, float] = {}
+    done: dict[int, list[Run]] = {size: [] for size in sizes}
+    loads: dict[int, list[list[float]]] = {size: [] for size in sizes}
+    for _ in range(runs):
+        for size in sizes:
+            loads[size].append(load())
+            done[size].append(bulk_once(h, size))
+    medians = {size: median([r.seconds for r in done[size]]) for size in sizes}
+    after = load()
     for size in sizes:
-        done, before, after = _timed(runs, lambda size=size: bulk_once(h, size))  # type: ignore[misc]
-        medians[size] = median([r.seconds for r in done])
-        steps[str(size)] = _step_medians(done)
-        documents[str(size)] = len(done[0].documents)
-        calls[str(size)] = median([sum(r.calls.values()) for r in done])
         part.figures.append(
-            Figure(f"bulk_{size}_s", f"bulk renewal of {size}", medians[size], "s", [r.seconds for r in done], None,
-                   before, after)
+            Figure(f"bulk_{size}_s", f"bulk renewal of {size}", medians[size], "s", [r.seconds for r in done[size]], None,
+                   loads[size][0], after, note=f"1-min load at each start: {', '.join(f'{x[0]:.1f}' for x in loads[size])}")
         )  # fmt: skip
+    steps = {str(size): _step_medians(done[size]) for size in sizes}
+    documents = {str(size): len(done[size][0].documents) for size in sizes}
+    calls = {str(size): median([sum(r.calls.values()) for r in done[size]]) for size in sizes}
     smallest, largest = min(sizes), max(sizes)
     part.figures.append(
         Figure(

@@ -93,8 +93,9 @@ def measure(time_limit: float, quick: bool = False) -> Part:
             Figure(
                 f"e2e_n{run.workers}_s", f"e2e suite -n {run.workers}", run.seconds, "s", [run.seconds], None,
                 run.load_before, run.load_after,
-                note=(_counts(run) if run.finished else f"stopped at its {run.seconds:.0f} s limit")
-                + f"; {run.cores_used:.2f} cores used",
+                # A stopped run's workers die unreaped, so its CPU time is not known.
+                note=f"{_counts(run)}; {run.cores_used:.2f} cores used" if run.finished
+                else f"stopped at its {run.seconds:.0f} s limit",
                 lower_bound=not run.finished,
             )
         )  # fmt: skip
@@ -113,9 +114,9 @@ def measure(time_limit: float, quick: bool = False) -> Part:
         "runs": "one run each; the suite takes minutes",
         "summaries": {f"-n {r.workers}": r.summary for r in (one, two)},
         "returncodes": {f"-n {r.workers}": r.returncode for r in (one, two)},
-        "cpu_seconds": {f"-n {r.workers}": round(r.cpu_seconds, 1) for r in (one, two)},
-        # Near 1 for both: the second worker found no free core (other processes held them), so -n 2 can't be faster.
-        "cores_used": {f"-n {r.workers}": round(r.cores_used, 2) for r in (one, two)},
+        "cpu_seconds": {f"-n {r.workers}": round(r.cpu_seconds, 1) for r in (one, two) if r.finished},
+        # About the same for both: the second worker found no free core (other processes held them).
+        "cores_used": {f"-n {r.workers}": round(r.cores_used, 2) for r in (one, two) if r.finished},
     }
     part.seconds = time.perf_counter() - started
     part.load_after = load()
