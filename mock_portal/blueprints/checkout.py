@@ -31,8 +31,11 @@ def place():  # type: ignore[no-untyped-def]
     account, user = current_account(), current_user()
     assert user is not None
     token = request.form.get("checkout_token") or None
+    reviewed = request.form.getlist("reviewed") if "reviewed" in request.form else None
     try:
-        numbers = place_orders(db, account, user, renew_now=request.form.get("renew_now") == "yes", token=token)
+        numbers = place_orders(
+            db, account, user, renew_now=request.form.get("renew_now") == "yes", token=token, reviewed=reviewed
+        )
     except CheckoutRefused as refused:
         db.rollback()
         review = review_checkout(db, account)

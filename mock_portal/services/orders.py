@@ -15,9 +15,10 @@ from ..clock import today_for
 from ..emails import order_confirmation
 from ..models import Account, CheckoutSubmission, Order, OrderLine, Subscription, User
 from ..rules.eligibility import is_early, renewed_term
-from ..rules.grouping import checkout_size_error
+from ..rules.grouping import MAX_PER_CHECKOUT, checkout_size_error
 from ..rules.payment import PAYMENT_DEADLINE_DAYS, PAYMENT_LABELS, is_manual_only
 from .cart import CartGroup, cart_subscriptions, clear_cart, price_cart
+from .subscriptions import describe_all, owned_subscriptions
 
 RENEW_NOW_MESSAGE = (
     "This renewal is early: its renewal date has not come yet. Tick “Renew now” to pay today; "
@@ -49,6 +50,27 @@ def review_checkout(db: Session, account: Account) -> CheckoutReview:
     groups = price_cart(db, subs, today)
     early = any(is_early(line.view.anniversary, today) for g in groups for line in g.lines)
     return CheckoutReview(groups, early, len(subs))
+
+
+def _check_still_reviewed(db: Session, account: Account, review: CheckoutReview, reviewed: list[str] | None) -> None:
+    """The cart must still hold what the checkout page showed: another session of the account may have ordered it
+    (or changed the cart) since. Forms that don't say what they showed skip this check."""
+    if reviewed is None:
+        return
+    in_cart = {line.view.number for group in review.groups for line in group.lines}
+    shown = set(reviewed[: MAX_PER_CHECKOUT + 1])
+    if shown == in_cart:
+        return
+    gone = describe_all(db, owned_subscriptions(db, account.id, sorted(shown - in_cart)), today_for(account))
+    if taken := sorted(view.number for view in gone if not view.eligibility.eligible):
+        raise CheckoutRefused(
+            f"Subscription {taken[0]} is already renewed: another session ordered it a moment ago. Nothing was "
+            "ordered; see your orders, or review the cart below."
+        )
+    raise CheckoutRefused(
+        "Your cart changed since this page was shown (in another session). Nothing was ordered; review the cart "
+        "below and place the order again."
+    )
 
 
 def _validate(review: CheckoutReview, renew_now: bool) -> None:
@@ -131,15 +153,24 @@ def submitted_orders(db: Session, account: Account, token: str | None) -> list[s
     return done.order_numbers.split(",")
 
 
-def place_orders(db: Session, account: Account, user: User, renew_now: bool, token: str | None = None) -> list[str]:
+def place_orders(
+    db: Session,
+    account: Account,
+    user: User,
+    renew_now: bool,
+    token: str | None = None,
+    reviewed: list[str] | None = None,
+) -> list[str]:
     """Check the cart out: one order and one confirmation email per transaction, all or nothing.
 
     With the form's one-time `token`, a double click, a reloaded POST or a resubmitted form returns the first
     submission's order numbers: the token's row is committed with the orders, and its primary key lets only
-    one of two concurrent submissions commit."""
+    one of two concurrent submissions commit. `reviewed` (the subscription numbers the form showed) lets a second
+    session's stale form be told that its subscriptions are already renewed."""
     if (earlier := submitted_orders(db, account, token)) is not None:
         return earlier
     review = review_checkout(db, account)
+    _check_still_reviewed(db, account, review, reviewed)
     _validate(review, renew_now)
     _charge(account, review)
     today = today_for(account)
@@ -157,7 +188,8 @@ def place_orders(db: Session, account: Account, user: User, renew_now: bool, tok
         if (earlier := submitted_orders(db, account, token)) is not None:
             return earlier  # the same form, submitted twice at once: the other request placed it
         raise CheckoutRefused(
-            "These subscriptions were renewed a moment ago in another session. Check your orders."
+            "These subscriptions are already renewed: another session ordered them a moment ago. Nothing was "
+            "ordered; see your orders."
         ) from exc
     return numbers
 

@@ -254,17 +254,28 @@ class Browser:
         """Renew on the list: put one subscription in the cart, landing on the cart."""
         return self.post_form("/cart", {"subscription": number}, follow=True)
 
-    def place_order(self, *, renew_now: bool = False, extra: FormData | None = None) -> Page:
-        """Open the checkout and press Place order (ticking Renew now when asked), sending the form's hidden fields
-        as a browser would; follows to the confirmation on success."""
+    def open_checkout(self) -> dict[str, list[str]]:
+        """Open the checkout page; the Place order form's hidden fields, as a browser would send them."""
         checkout = self.get("/checkout")
         forms = [f for f in checkout.doc.find_all("form", method="post") if checkout.buttons("Place order", within=f)]
-        hidden = {el.attrs["name"]: el.attrs.get("value", "") for f in forms for el in f.find_all("input", type="hidden")}
+        hidden: dict[str, list[str]] = {}
+        for el in (el for f in forms for el in f.find_all("input", type="hidden")):
+            hidden.setdefault(el.attrs["name"], []).append(el.attrs.get("value", ""))
         hidden.pop("csrf_token", None)
-        data: dict[str, Any] = hidden | dict(extra or {})
+        return hidden
+
+    def submit_checkout(
+        self, form: dict[str, list[str]], *, renew_now: bool = False, extra: FormData | None = None
+    ) -> Page:
+        """Press Place order on a checkout form opened earlier (ticking Renew now when asked); follows redirects."""
+        data: dict[str, Any] = dict(form) | dict(extra or {})
         if renew_now:
             data["renew_now"] = "yes"
         return self.post_form("/checkout", data, follow=True)
+
+    def place_order(self, *, renew_now: bool = False, extra: FormData | None = None) -> Page:
+        """Open the checkout and press Place order at once; follows to the confirmation on success."""
+        return self.submit_checkout(self.open_checkout(), renew_now=renew_now, extra=extra)
 
     def renew_selected(self, numbers: Sequence[str] = (), groups: Sequence[str] = ()) -> Page:
         """Bulk actions › Renew: tick subscriptions and Select all boxes, then Renew selected."""

@@ -1,4 +1,5 @@
-"""A Place order form counts once: double click, reloaded POST, resubmitted form, two at the same moment."""
+"""A Place order form counts once: double click, reloaded POST, resubmitted form, two at the same moment; and two
+sessions renewing the same subscriptions make one order, the other being told they are already renewed."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ import threading
 from datetime import date
 
 from flask import Flask
+from portal_browser import SignedIn, order_numbers, words
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mock_portal.db import new_session
 from mock_portal.models import Account, Order, OutboxEmail, User
 from mock_portal.services.cart import add_to_cart
-from mock_portal.services.orders import place_orders
+from mock_portal.services.orders import CheckoutRefused, place_orders
 from mock_portal.services.subscriptions import owned_subscriptions
 
 TODAY = date(2027, 1, 1)
@@ -25,14 +27,14 @@ def _fill_cart(app: Flask, account_id: int, numbers: list[str]) -> None:
     db.close()
 
 
-def _submit(app: Flask, account_id: int, token: str) -> list[str]:
+def _submit(app: Flask, account_id: int, token: str, reviewed: list[str] | None = None) -> list[str]:
     with app.app_context():
         db = new_session(app)
         try:
             account = db.get(Account, account_id)
             user = db.scalar(select(User).where(User.account_id == account_id))
             assert account is not None and user is not None
-            return place_orders(db, account, user, renew_now=True, token=token)
+            return place_orders(db, account, user, renew_now=True, token=token, reviewed=reviewed)
         finally:
             db.close()
 
@@ -65,3 +67,71 @@ def test_two_submissions_of_one_form_at_the_same_moment_make_one_order(app: Flas
     assert len(results) == 2 and results[0] == results[1], f"both clicks must see the same orders, got {results}"
     assert db.scalar(select(func.count()).select_from(Order).where(Order.account_id == account.id)) == 1
     assert db.scalar(select(func.count()).select_from(OutboxEmail)) == 1
+
+
+def _orders_and_emails(db: Session, account_id: int) -> tuple[int, int]:
+    db.expire_all()
+    orders = db.scalar(select(func.count()).select_from(Order).where(Order.account_id == account_id))
+    return orders or 0, db.scalar(select(func.count()).select_from(OutboxEmail)) or 0
+
+
+def test_two_sessions_placing_the_same_renewal_make_one_order_and_the_second_is_told_it_is_already_renewed(
+    db: Session, make_account, signed_in: SignedIn  # type: ignore[no-untyped-def]
+) -> None:
+    account = make_account(
+        today=TODAY.isoformat(), users=[{}, {}], subscriptions=[{"renewal_date": "2027-01-20"}] * 2
+    )
+    first, second = signed_in(account, 0), signed_in(account, 1)
+    first.renew(account.subscriptions[0].number)
+    first.renew(account.subscriptions[1].number)
+    first_form, second_form = first.open_checkout(), second.open_checkout()  # both review the same cart
+
+    placed = first.submit_checkout(first_form, renew_now=True)
+    refused = second.submit_checkout(second_form, renew_now=True)
+
+    assert placed.path == "/checkout/confirmation" and len(order_numbers(placed)) == 1
+    assert refused.status == 400, f"the second session's Place order answered {refused.status}"
+    assert "is already renewed" in words(" ".join(refused.alerts)), refused.alerts
+    assert _orders_and_emails(db, account.id) == (1, 1)
+
+
+def test_two_sessions_submitting_at_the_same_moment_make_one_order_and_the_other_is_refused(
+    app: Flask, db: Session, make_account  # type: ignore[no-untyped-def]
+) -> None:
+    account = make_account(today=TODAY.isoformat(), subscriptions=[{"renewal_date": "2027-02-01"}] * 3)
+    numbers = [s.number for s in account.subscriptions]
+    _fill_cart(app, account.id, numbers)
+    placed: list[list[str]] = []
+    refused: list[str] = []
+    start = threading.Barrier(2)
+
+    def session(token: str) -> None:
+        start.wait()
+        try:
+            placed.append(_submit(app, account.id, token, reviewed=numbers))
+        except CheckoutRefused as exc:
+            refused.append(str(exc))
+
+    threads = [threading.Thread(target=session, args=(f"session-{i}",)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert len(placed) == 1 and len(placed[0]) == 1, f"exactly one session must place the order: {placed}"
+    assert len(refused) == 1 and "already renewed" in refused[0], refused
+    assert _orders_and_emails(db, account.id) == (1, 1)
+
+
+def test_a_form_whose_cart_changed_since_it_was_shown_orders_nothing(
+    db: Session, make_account, signed_in: SignedIn  # type: ignore[no-untyped-def]
+) -> None:
+    account = make_account(today=TODAY.isoformat(), subscriptions=[{"renewal_date": "2027-01-20"}] * 2)
+    browser = signed_in(account)
+    browser.renew(account.subscriptions[0].number)
+    form = browser.open_checkout()
+    browser.renew(account.subscriptions[1].number)  # e.g. in another tab: the form no longer shows the whole cart
+
+    refused = browser.submit_checkout(form, renew_now=True)
+
+    assert refused.status == 400 and "cart changed" in words(" ".join(refused.alerts)), refused.alerts
+    assert _orders_and_emails(db, account.id) == (0, 0)
