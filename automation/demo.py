@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, ViewportSize, sync_playwright
 
 from mock_portal.server import PortalStack
 
@@ -18,7 +18,7 @@ from .flows import RULE_ONE_EMAIL, RenewalResult, RuleBroken, renew_many, renew_
 from .mailbox import Mailbox
 from .pages.inbox import InboxPage
 
-VIEWPORT = {"width": 1280, "height": 800}
+VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 READING_PAUSE_MS = 2500
 SINGLE_CASE = "single_early"
 BULK_CASES = ("bulk_a1", "bulk_a2", "bulk_b1")  # two (CSN, currency, payment method) groups
@@ -96,7 +96,7 @@ def run_demo(options: DemoOptions, say: Callable[[str], None] = print) -> DemoRe
                 context = browser.new_context(viewport=VIEWPORT, base_url=stack.base_url, bypass_csp=True)
                 page = context.new_page()
                 if options.video:  # before tracing: the first screencast fixes the frame size for both
-                    page.screencast.start(path=video_path, size=VIEWPORT)
+                    page.screencast.start(path=video_path, size={"width": VIEWPORT["width"], "height": VIEWPORT["height"]})
                     page.screencast.show_actions(duration=700, position="bottom")
                 context.tracing.start(title="Renewal demo", screenshots=True, snapshots=True, sources=False)
                 try:

@@ -33,7 +33,8 @@ BULK_TARGET = Target("<=", 3, "× bulk 1")
 BULK_SIZES = (1, 10, 50, 100)
 ACTION_TIMEOUT_MS = 15_000  # a stuck page fails the run instead of hanging the benchmark
 # What the CLI passes to the flows (automation.runner leaves the flows' defaults): wait up to 10 s for each
-# confirmation email, then 0.5 s more to be sure no second one arrives.
+# confirmation email, then 0.5 s more to be sure no second one arrives. The issue's flow ends at "email found"
+# (settle 0); both are measured, the target is judged on the issue's flow.
 EMAIL_TIMEOUT, EMAIL_SETTLE = 10.0, 0.5
 # Past its renewal date and still in the window: renewable without Renew now, all in one (CSN, USD, card) group.
 DUE = {"renewal_in_days": -10, "term": "annual", "payment_method": "credit_card"}
@@ -174,8 +175,9 @@ def _steps(result: RenewalResult) -> dict[str, float]:
     return steps
 
 
-def flow_once(h: Harness) -> Run:
-    """automation.flows.renew_one on a fresh account, signed in by storage state, with the CLI's email settings."""
+def flow_once(h: Harness, settle: float = EMAIL_SETTLE) -> Run:
+    """automation.flows.renew_one on a fresh account, signed in by storage state, waiting up to the CLI's timeout for
+    the email and then `settle` seconds more for a second one."""
     account, state = h.signed_in_account(1)
     with h.context() as context:
         page = context.new_page()
@@ -184,7 +186,7 @@ def flow_once(h: Harness) -> Run:
             started = time.perf_counter()
             result = renew_one(
                 page, h.base_url, h.mailbox, account.numbers[0], account.user, storage_state=state,
-                email_timeout=EMAIL_TIMEOUT, email_settle=EMAIL_SETTLE,
+                email_timeout=EMAIL_TIMEOUT, email_settle=settle,
             )  # fmt: skip
             seconds = time.perf_counter() - started
     return Run(seconds, _steps(result), documents, calls)
@@ -261,30 +263,40 @@ def _step_medians(runs: list[Run]) -> dict[str, float]:
 
 
 def single_renewal(h: Harness, runs: int) -> Part:
-    """Part 1: renew_one against the floor, alternating so both see the same load; one warm-up each, not counted."""
+    """Part 1: renew_one against the floor, in turns so all see the same load; one warm-up each, not counted.
+
+    The flow runs twice per turn: as the issue defines it (ending when the email is found) and as the CLI runs it
+    (then 0.5 s more to show that no second email came)."""
     part = Part(1, "Single renewal: flow vs the browser's floor", load_before=load())
     started = time.perf_counter()
-    flow_once(h), floor_once(h)  # warm-up: templates compiled, browser caches and the outbox worker awake
+    flow_once(h, 0.0), flow_once(h), floor_once(h)  # warm-up: templates compiled, caches and the outbox worker awake
     flows: list[Run] = []
+    settled: list[Run] = []
     floors: list[Run] = []
     for _ in range(runs):
-        flows.append(flow_once(h))
+        flows.append(flow_once(h, 0.0))
+        settled.append(flow_once(h))
         floors.append(floor_once(h))
     after = load()
     flow = median([r.seconds for r in flows])
+    flow_settled = median([r.seconds for r in settled])
     floor = median([r.seconds for r in floors])
     steps = _step_medians(flows)
     email = steps.get("confirmation emails", 0.0)
     without_email = median([r.seconds - r.steps.get("confirmation emails", 0.0) for r in flows])
+    settled_email = _step_medians(settled).get("confirmation emails", 0.0)
     part.figures += [
-        Figure("flow_s", "single renewal: renew_one (with email check)", flow, "s", [r.seconds for r in flows],
+        Figure("flow_s", "single renewal: renew_one until the email is found", flow, "s", [r.seconds for r in flows],
                None, part.load_before, after),
         Figure("floor_s", "single renewal: bare Playwright floor", floor, "s", [r.seconds for r in floors],
                None, part.load_before, after),
         Figure("flow_over_floor", "single renewal: flow / floor", flow / floor, "×", [], RATIO_TARGET,
-               part.load_before, after, note=f"email step {email:.2f} s of which {EMAIL_SETTLE:g} s settle"),
+               part.load_before, after, note=f"email step {email:.2f} s (overlapping the dates read after)"),
         Figure("flow_without_email_over_floor", "… flow without its email step / floor", without_email / floor, "×", [],
                None, part.load_before, after, note="the pages alone"),
+        Figure("flow_settled_over_floor", f"… flow with the CLI's {EMAIL_SETTLE:g} s no-second-email wait / floor",
+               flow_settled / floor, "×", [r.seconds for r in settled], None, part.load_before, after,
+               note=f"renew_one as `renewals renew` runs it: {flow_settled:.2f} s; email step {settled_email:.2f} s"),
     ]  # fmt: skip
     floor_steps = _step_medians(floors)
     flow_calls = median([sum(r.calls.values()) for r in flows])

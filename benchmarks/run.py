@@ -31,7 +31,7 @@ class Plan:
 
     def __init__(self, quick: bool) -> None:
         self.quick = quick
-        self.single_runs = 1 if quick else 5
+        self.single_runs = 1 if quick else 7
         self.bulk_runs = 1 if quick else 3
         self.bulk_sizes = (1, 10) if quick else browser_flows.BULK_SIZES
         self.server_runs = 3 if quick else 9

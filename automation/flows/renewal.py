@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
@@ -54,8 +55,10 @@ def group_filter(csn: str | None = None, currency: str | None = None, payment_me
 class _Run:
     """One flow's shared state: where it is, what it saw before, what it ordered, and how long each step took."""
 
-    def __init__(self, page: Page, mailbox: Mailbox, renew_now: bool, email_timeout: float, email_settle: float) -> None:
-        self.page, self.mailbox, self.renew_now = page, mailbox, renew_now
+    def __init__(
+        self, page: Page, base_url: str, mailbox: Mailbox, renew_now: bool, email_timeout: float, email_settle: float
+    ) -> None:
+        self.page, self.base_url, self.mailbox, self.renew_now = page, base_url, mailbox, renew_now
         self.email_timeout, self.email_settle = email_timeout, email_settle
         self.started = time.perf_counter()
         self.result = RenewalResult()
@@ -126,15 +129,23 @@ class _Run:
         self.result.checkouts += 1
         return confirmation
 
-    def finish(self, portal: PortalPage) -> RenewalResult:
-        """Read the dates after, check them and the confirmation emails, and return the result."""
-        with self.step("read dates after"):
-            subscriptions = portal.go_to_subscriptions()
-            after = {row.number: row for row in subscriptions.subscriptions(all_pages=True)}
-            today = subscriptions.today()
-        self.result.subscriptions = verify_dates(self.orders, self.before, after, today)
-        with self.step("confirmation emails"):
-            self.result.emails = check_emails(self.mailbox, self.orders, self.email_timeout, self.email_settle)
+    def finish(self) -> RenewalResult:
+        """Go back to the list by its address, check the dates and the confirmation emails; return the result.
+
+        The mail API is watched from another thread while the browser reads the dates, so the wait for the emails
+        (and the settle time that shows no second one came) overlaps the reading instead of following it."""
+        mail_watch = ThreadPoolExecutor(max_workers=1, thread_name_prefix="confirmation-emails")
+        emails = mail_watch.submit(check_emails, self.mailbox, self.orders, self.email_timeout, self.email_settle)
+        try:
+            with self.step("read dates after"):
+                subscriptions = SubscriptionsPage.visit(self.page, self.base_url)
+                after = {row.number: row for row in subscriptions.subscriptions(all_pages=True)}
+                today = subscriptions.today()
+            self.result.subscriptions = verify_dates(self.orders, self.before, after, today)
+            with self.step("confirmation emails"):
+                self.result.emails = emails.result()
+        finally:
+            mail_watch.shutdown(wait=False, cancel_futures=True)
         self.result.durations["total"] = time.perf_counter() - self.started
         return self.result
 
@@ -154,7 +165,7 @@ def renew_one(
 ) -> RenewalResult:
     """Renew one subscription (R6): Subscriptions and contracts → Renew (in the list, or on the product's page)
     → cart → checkout (ticking Renew now when early and `renew_now`) → Place order; check dates and the one email."""
-    run = _Run(page, mailbox, renew_now, email_timeout, email_settle)
+    run = _Run(page, base_url, mailbox, renew_now, email_timeout, email_settle)
     with run.step("sign in"):
         portal = sign_in(page, base_url, credentials, storage_state)
     with run.step("read dates before"):
@@ -163,8 +174,8 @@ def renew_one(
         cart = subscriptions.renew(number) if via == "list" else subscriptions.open(number).renew()
         cart = _only_in_cart(cart, [number])
     with run.step("checkout 1 of 1"):
-        confirmation = run.check_out("checkout 1 of 1", cart, [number])
-    return run.finish(confirmation)
+        run.check_out("checkout 1 of 1", cart, [number])
+    return run.finish()
 
 
 def renew_many(
@@ -189,7 +200,7 @@ def renew_many(
     numbers = list(dict.fromkeys(numbers))
     if sum([bool(numbers), groups is not None, all_eligible]) != 1:
         raise ValueError("choose subscriptions one way: numbers, groups=<filter> or all_eligible=True")
-    run = _Run(page, mailbox, renew_now, email_timeout, email_settle)
+    run = _Run(page, base_url, mailbox, renew_now, email_timeout, email_settle)
     with run.step("sign in"):
         portal = sign_in(page, base_url, credentials, storage_state)
     with run.step("read dates before"):
@@ -216,7 +227,7 @@ def renew_many(
         done += len(chunk)
         if progress is not None:
             progress(done, total, step)
-    return run.finish(current)
+    return run.finish()
 
 
 def _first_line(error: Exception) -> str:

@@ -66,6 +66,10 @@ class BasePage:
         """Whether the current path matches the regular expression `pattern` in full."""
         return re.fullmatch(pattern, self.path) is not None
 
+    def landed_at(self, pattern: str) -> bool:
+        """Whether the last submit reached `pattern` as a page, not as a refusal (a 4xx error page at that URL)."""
+        return (self.status is None or self.status < 400) and self.is_at(pattern)
+
     def alert(self) -> str | None:
         """The text of the page's alert messages (errors, flashes) on one line, or None when there is none."""
         texts = [" ".join(t.split()) for t in self.alerts.all_inner_texts() if t.strip()]
@@ -106,6 +110,6 @@ class PortalPage(BasePage):
         from .subscriptions import SubscriptionsPage
 
         self._submit(self.subscriptions_link)
-        if not self.is_at(SubscriptionsPage.PATH):
+        if not self.landed_at(SubscriptionsPage.PATH):
             raise self._refused_or_unexpected("Subscriptions and contracts", "the subscriptions list")
         return SubscriptionsPage(self.page)

@@ -62,7 +62,7 @@ class BulkRenewPage(PortalPage):
         self.heading = page.get_by_role("heading", name="Renew subscriptions", level=1)
         self.fieldsets = self.main.get_by_role("group")
         self.live_count = self.main.get_by_text(_COUNT)
-        self.limit_warning = self.main.get_by_role("status")
+        self.limit_warning = self.main.get_by_role("alert").filter(has_text="is the limit")
         self.renew_selected_button = self.main.get_by_role("button", name="Renew selected", exact=True)
 
     def group(self, csn: str, currency: str, payment_method: str) -> Locator:
@@ -117,7 +117,7 @@ class BulkRenewPage(PortalPage):
         from .cart import CartPage
 
         self._submit(self.renew_selected_button)
-        if not self.is_at(CartPage.PATH):
+        if not self.landed_at(CartPage.PATH):
             raise self._refused_or_unexpected("Renew selected", "the cart")
         return CartPage(self.page)
 

@@ -63,11 +63,13 @@ class CartPage(PortalPage):
         self.tables = self.main.get_by_role("table")
         self.totals_values = self.main.get_by_test_id("cart-total")
         self.check_out_button = self.main.get_by_role("button", name="Check out", exact=True)
+        self._lines: list[CartLine] | None = None
 
     def lines(self) -> list[CartLine]:
-        """Every renewal in the cart."""
-        self.heading.wait_for()
-        return read_lines(self.tables)
+        """Every renewal in the cart (read once per page load: this object stands for one loaded cart)."""
+        if self._lines is None:
+            self._lines = read_lines(self.tables)
+        return self._lines
 
     def totals(self) -> list[str]:
         """Each transaction's total, as shown (with its currency)."""
@@ -89,6 +91,6 @@ class CartPage(PortalPage):
         from .checkout import CheckoutPage
 
         self._submit(self.check_out_button)
-        if not self.is_at(CheckoutPage.PATH):
+        if not self.landed_at(CheckoutPage.PATH):
             raise self._refused_or_unexpected("Check out", "the checkout")
         return CheckoutPage(self.page)

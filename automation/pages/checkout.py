@@ -51,8 +51,8 @@ class CheckoutPage(PortalPage):
         return found
 
     def needs_renew_now(self) -> bool:
-        """Whether the checkout shows the Renew now choice (some renewal date has not come yet)."""
-        self.heading.wait_for()
+        """Whether the checkout shows the Renew now choice (some renewal date has not come yet); read from the loaded
+        page, so call it on a CheckoutPage reached by navigation (as `CartPage.check_out` returns it)."""
         return self.renew_now.count() > 0
 
     def tick_renew_now(self) -> None:
@@ -69,7 +69,7 @@ class CheckoutPage(PortalPage):
         from .confirmation import ConfirmationPage
 
         self._submit(self.place_order_button)
-        if not self.is_at(ConfirmationPage.PATH):
+        if not self.landed_at(ConfirmationPage.PATH):
             problem = self._refused_or_unexpected("Place order", "the order confirmation")
             if isinstance(problem, PortalRefused) and problem.status == PAYMENT_REQUIRED:
                 raise PaymentDeclined(problem.action, problem.message, problem.url, problem.status)

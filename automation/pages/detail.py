@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -12,12 +11,6 @@ from .base import PortalPage, iso_date
 
 if TYPE_CHECKING:
     from .cart import CartPage
-
-# The reasons the portal gives for not offering Renew (issue 2), plus the wait for a Konbini/ATM payment.
-REASON = re.compile(
-    r"^(Renewal opens on|Renewal closed on|Already renewed through|Renews automatically|No longer sold|Cancelled"
-    r"|Awaiting payment)"
-)
 
 
 class SubscriptionDetailPage(PortalPage):
@@ -30,7 +23,7 @@ class SubscriptionDetailPage(PortalPage):
         self.heading = page.get_by_role("heading", level=1)
         self.renewal_date_value = self.main.get_by_test_id("renewal-date")
         self.renew_button = self.main.get_by_role("button", name="Renew", exact=True)
-        self.reason_text = self.main.get_by_text(REASON)
+        self.reason_text = self.main.get_by_test_id("renewal-reason")
 
     def product(self) -> str:
         """The product name (the page's heading)."""
@@ -68,6 +61,6 @@ class SubscriptionDetailPage(PortalPage):
         from .cart import CartPage
 
         self._submit(self.renew_button)
-        if not self.is_at(CartPage.PATH):
+        if not self.landed_at(CartPage.PATH):
             raise self._refused_or_unexpected("Renew", "the cart")
         return CartPage(self.page)

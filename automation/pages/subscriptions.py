@@ -33,16 +33,20 @@ class SubscriptionRow:
     reason: str | None
 
 
-# Reads every row in one round trip; a big account has thousands of rows.
-_READ_ROWS = """(table) => {
+# Reads every row of the list, and whether a next page follows, in one round trip (called on the main landmark).
+_READ_ROWS = """(main) => {
+  const table = main?.querySelector("table");
+  const next = Boolean(main?.querySelector('nav[aria-label="Pagination"] a[rel="next"]'));
+  if (!table || !table.tHead || !table.tBodies[0]) return { rows: [], next };
   const heads = Array.from(table.tHead.rows[0].cells, (c) => c.textContent.trim().toLowerCase());
-  return Array.from(table.tBodies[0].rows).filter((row) => row.cells.length === heads.length).map((row) => {
+  const rows = Array.from(table.tBodies[0].rows).filter((row) => row.cells.length === heads.length).map((row) => {
     const cells = {};
     heads.forEach((h, i) => { cells[h] = row.cells[i].innerText.trim(); });
     const time = row.querySelector('[data-testid="renewal-date"] time');
     const renew = Array.from(row.querySelectorAll("button")).some((b) => b.textContent.trim() === "Renew");
     return { cells, date: time ? time.getAttribute("datetime") : null, renew };
   });
+  return { rows, next };
 }"""
 
 
@@ -64,20 +68,26 @@ class SubscriptionsPage(PortalPage):
         self.search_box = self.filters.get_by_label("Search")
         self.apply_filters = self.filters.get_by_role("button", name="Apply filters")
         self.next_page_link = self.main.get_by_role("navigation", name="Pagination").get_by_role("link", name="Next page")
+        self._shown: set[str] | None = None  # the numbers this page showed when `subscriptions()` last read it
 
     @classmethod
     def visit(cls, page: Page, base_url: str) -> SubscriptionsPage:
-        """Go straight to the list by its address (sign in first)."""
-        page.goto(base_url.rstrip("/") + "/subscriptions")
-        return cls(page)
+        """Go straight to the list by its address (sign in first); raises UnexpectedPage when the portal shows
+        something else (e.g. the sign-in form, once the session has ended)."""
+        subscriptions = cls(page)
+        subscriptions.check_response(page.goto(base_url.rstrip("/") + "/subscriptions"))
+        if not subscriptions.landed_at(cls.PATH):
+            raise subscriptions._refused_or_unexpected("Open the subscriptions list", "the subscriptions list")
+        return subscriptions
 
     def row(self, number: str) -> Locator:
         """The table row of subscription `number`."""
         return self.rows.filter(has=self.page.get_by_role("cell", name=number, exact=True))
 
     def _existing_row(self, number: str) -> Locator:
-        self.table.wait_for()
         row = self.row(number)
+        if self._shown is not None and number in self._shown:
+            return row  # read on this very page a moment ago
         if row.count() == 0:  # on another page of a long list: look it up as a person would
             self.search(number)
             row = self.row(number)
@@ -93,10 +103,10 @@ class SubscriptionsPage(PortalPage):
 
     def today(self) -> date | None:
         """The account's "today" as the page states it, or None when the page does not say."""
-        self.table.wait_for()
-        if self.today_note.count() == 0:
-            return None
-        return iso_date(self.today_note.first.get_by_role("time").first.get_attribute("datetime"), "today")
+        stated: list[str | None] = self.today_note.evaluate_all(
+            "(notes) => notes.map((note) => note.querySelector('time')?.getAttribute('datetime') ?? null)"
+        )
+        return iso_date(stated[0], "today") if stated else None
 
     def renewal_date(self, number: str) -> date:
         """The renewal date shown for subscription `number`."""
@@ -116,10 +126,11 @@ class SubscriptionsPage(PortalPage):
 
     def subscriptions(self, all_pages: bool = False) -> list[SubscriptionRow]:
         """Every row of this page, read at once; with `all_pages`, also those of the following pages."""
-        self.table.wait_for()
-        raw: list[dict[str, Any]] = self.table.evaluate(_READ_ROWS)
-        rows = [_row_from(entry) for entry in raw]
-        if all_pages and self.next_page_link.count():
+        read: dict[str, Any] = self.main.evaluate_all(f"(mains) => ({_READ_ROWS})(mains[0])")
+        rows = [_row_from(entry) for entry in read["rows"]]
+        self._shown = {row.number for row in rows}
+        if all_pages and read["next"]:
+            self._shown = None
             self._submit(self.next_page_link)
             rows += self.subscriptions(all_pages=True)
         return rows
@@ -129,7 +140,7 @@ class SubscriptionsPage(PortalPage):
         from .cart import CartPage
 
         self._submit(self._renew_button(number))
-        if not self.is_at(CartPage.PATH):
+        if not self.landed_at(CartPage.PATH):
             raise self._refused_or_unexpected(f"Renew {number}", "the cart")
         return CartPage(self.page)
 
@@ -146,7 +157,7 @@ class SubscriptionsPage(PortalPage):
 
         self.bulk_actions.click()
         self._submit(self.bulk_renew_item)
-        if not self.is_at(BulkRenewPage.PATH):
+        if not self.landed_at(BulkRenewPage.PATH):
             raise self._refused_or_unexpected("Bulk actions › Renew", "the Renew subscriptions page")
         return BulkRenewPage(self.page)
 

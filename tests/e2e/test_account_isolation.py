@@ -46,7 +46,7 @@ def test_another_accounts_subscription_is_not_found_by_its_address(
 def _tamper_renew_form(page: Page, subscriptions: SubscriptionsPage, own: str, other: str) -> int:
     """Edit the hidden input of the user's own Renew form to the other number, then press Renew."""
     subscriptions.row(own).locator('input[name="subscription"]').evaluate("(input, n) => { input.value = n; }", other)
-    # The refusal is a 404 page at /cart, which SubscriptionsPage.renew takes for the cart: judge by the status.
+    # The refusal is a 404 page at /cart (renew raises PortalRefused for it); the status is what the rule is about.
     posted = page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/cart"))
     with posted as response, contextlib.suppress(PortalRefused):
         subscriptions.renew(own)
