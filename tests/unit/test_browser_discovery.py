@@ -178,3 +178,37 @@ def test_the_found_browser_really_opens_a_page_headless() -> None:
             assert page.title() == "launched"
         finally:
             found.close()
+
+
+def _disabled_feature_lists(marker: str) -> list[set[str]]:
+    """Each --disable-features value on the command line of the running browser started with `marker`."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        if marker in args and not any(a.startswith("--type=") for a in args):
+            prefix = "--disable-features="
+            return [set(a.removeprefix(prefix).split(",")) for a in args if a.startswith(prefix)]
+    raise AssertionError(f"no browser process with {marker} is running")
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads command lines from /proc (Linux)")
+def test_our_disabled_features_keep_every_one_playwright_disables() -> None:
+    # Chromium keeps only the last --disable-features: ours must repeat the list Playwright's driver passes.
+    with sync_playwright() as pw:
+        kwargs = launch_kwargs(BrowserOptions())
+        kwargs["args"] = [a for a in kwargs["args"] if not a.startswith("--disable-features=")]
+        marker = f"--renewals-probe={os.getpid()}"
+        kwargs["args"].append(marker)
+        plain = pw.chromium.launch(**kwargs)
+        try:
+            (playwrights,) = _disabled_feature_lists(marker)
+        finally:
+            plain.close()
+    ours = set(browser.PLAYWRIGHT_DISABLED_FEATURES)
+    assert playwrights <= ours, (
+        f"Playwright now also disables {sorted(playwrights - ours)}: add them to PLAYWRIGHT_DISABLED_FEATURES"
+    )
+    (flag,) = [a for a in launch_args() if a.startswith("--disable-features=")]
+    assert set(flag.split("=", 1)[1].split(",")) == ours | set(browser.UNUSED_FEATURES)
