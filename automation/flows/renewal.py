@@ -206,7 +206,7 @@ def renew_many(
     with run.step("read dates before"):
         subscriptions = run.read_before(portal, numbers)
     with run.step("select subscriptions"):
-        bulk = subscriptions.open_bulk_renew()
+        bulk = subscriptions.open_bulk_renew().show_more()
         offered = bulk.groups()
         by_group = _choose(offered, numbers, groups)
     plan = plan_checkouts(by_group, limit)
@@ -216,7 +216,7 @@ def renew_many(
         step = f"checkout {index} of {len(plan)}"
         with run.step(step):
             if index > 1:
-                bulk = current.go_to_subscriptions().open_bulk_renew()
+                bulk = current.go_to_subscriptions().open_bulk_renew().show_more()
                 offered = bulk.groups()
             _select(step, bulk, offered, chunk)
             try:

@@ -64,6 +64,7 @@ class BulkRenewPage(PortalPage):
         self.live_count = self.main.get_by_text(_COUNT)
         self.limit_warning = self.main.get_by_role("alert").filter(has_text="is the limit")
         self.renew_selected_button = self.main.get_by_role("button", name="Renew selected", exact=True)
+        self.show_more_link = self.main.get_by_role("link", name=re.compile(r"^Show up to \d+ per group$"))
 
     def group(self, csn: str, currency: str, payment_method: str) -> Locator:
         """The fieldset whose legend names this CSN, currency and payment method (code or label)."""
@@ -111,6 +112,15 @@ class BulkRenewPage(PortalPage):
         if self.limit_warning.count() and self.limit_warning.first.is_visible():
             return self.limit_warning.first.inner_text().strip()
         return None
+
+    def show_more(self) -> BulkRenewPage:
+        """Follow "Show up to 500 per group" when a group shows only its first rows; this page when none does."""
+        if self.show_more_link.count() == 0:
+            return self
+        self._submit(self.show_more_link.first)
+        if not self.landed_at(self.PATH):
+            raise self._refused_or_unexpected("Show up to 500 per group", "the Renew subscriptions page")
+        return BulkRenewPage(self.page)
 
     def renew_selected(self) -> CartPage:
         """Renew selected: the selection goes into the cart; raises PortalRefused with the page's message if refused."""

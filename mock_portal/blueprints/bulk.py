@@ -7,7 +7,15 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from ..clock import today_for
 from ..db import session as db_session
 from ..rules.grouping import MAX_PER_CHECKOUT, checkout_size_error
-from ..services.bulk import eligible_groups, parse_group, selection, selection_size
+from ..services.bulk import (
+    MOST_PER_GROUP,
+    SHOWN_PER_GROUP,
+    eligible_groups,
+    parse_group,
+    rows_per_group,
+    selection,
+    selection_size,
+)
 from ..services.cart import replace_cart
 from ..services.listing import BadFilter, ListFilter, facets
 from .auth import current_account, login_required
@@ -15,11 +23,15 @@ from .auth import current_account, login_required
 bp = Blueprint("bulk", __name__)
 
 
-def _page(wanted: ListFilter, error: str | None = None, chosen: frozenset[str] = frozenset()):  # type: ignore[no-untyped-def]
+def _page(  # type: ignore[no-untyped-def]
+    wanted: ListFilter, error: str | None = None, chosen: frozenset[str] = frozenset(), per_group: int = SHOWN_PER_GROUP
+):
     account, db = current_account(), db_session()
     return render_template(
         "bulk/renew.html",
-        groups=eligible_groups(db, account.id, today_for(account), wanted),
+        groups=eligible_groups(db, account.id, today_for(account), wanted, per_group),
+        per_group=per_group,
+        most_per_group=MOST_PER_GROUP,
         limit=MAX_PER_CHECKOUT,
         error=error,
         chosen=chosen,
@@ -34,9 +46,10 @@ def show():  # type: ignore[no-untyped-def]
     """The Renew subscriptions page."""
     try:
         wanted = ListFilter.from_args(request.args)
-    except BadFilter as bad:
+        per_group = rows_per_group(request.args.get("per_group"))
+    except (BadFilter, ValueError) as bad:
         abort(400, description=str(bad))
-    return _page(wanted)
+    return _page(wanted, per_group=per_group)
 
 
 @bp.post("/bulk/renew")

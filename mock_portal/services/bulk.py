@@ -14,7 +14,8 @@ from ..rules.grouping import GroupKey
 from .listing import ListFilter, count, eligible, filtered, group_counts, in_group
 from .subscriptions import SubscriptionView, describe_all
 
-SHOWN_PER_GROUP = 500  # a group larger than this is still selectable whole with its Select all
+SHOWN_PER_GROUP = 100  # rows per group by default; a larger group is still selectable whole with its Select all
+MOST_PER_GROUP = 500  # what "Show up to 500 per group" asks for: the most one page renders per group
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,24 @@ class BulkGroup:
         return "|".join(self.key)
 
 
-def eligible_groups(db: Session, account_id: int, today: date, wanted: ListFilter) -> list[BulkGroup]:
+def eligible_groups(
+    db: Session, account_id: int, today: date, wanted: ListFilter, per_group: int = SHOWN_PER_GROUP
+) -> list[BulkGroup]:
     """Only eligible subscriptions, grouped by CSN, currency and payment method (R7), each group's first rows."""
     stmt = filtered(account_id, today, wanted).where(eligible(today))
     return [
-        BulkGroup(key, describe_all(db, list(db.scalars(stmt.where(in_group(key)).limit(SHOWN_PER_GROUP))), today), total)
+        BulkGroup(key, describe_all(db, list(db.scalars(stmt.where(in_group(key)).limit(per_group))), today), total)
         for key, total in group_counts(db, stmt).items()
     ]
+
+
+def rows_per_group(value: str | None) -> int:
+    """The `per_group` query value: how many rows each group shows (1–500, default 100); ValueError says what's wrong."""
+    if value is None or value == "":
+        return SHOWN_PER_GROUP
+    if not value.isdigit() or not 1 <= int(value) <= MOST_PER_GROUP:
+        raise ValueError(f"per_group={value[:20]!r} is not allowed; use a whole number from 1 to {MOST_PER_GROUP}")
+    return int(value)
 
 
 def parse_group(token: str) -> GroupKey | None:

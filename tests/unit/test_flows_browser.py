@@ -204,3 +204,15 @@ def test_renew_one_finds_a_subscription_on_a_later_page_of_a_long_list(
 
     assert [o.subscriptions for o in admin.orders(account.id)] == [[last]]
     assert result.subscription(last).date_after == date(2030, 5, 1)
+
+
+def test_renew_many_takes_a_group_bigger_than_the_page_shows_in_checkouts_of_100(
+    portal_page: Page, stack: PortalStack, mailbox: Mailbox, admin: PortalAdmin, make_account
+) -> None:
+    account = make_account({("A", "USD", "credit_card"): ["2030-04-01"] * 130})  # the bulk page shows 100 a group
+
+    result = renew_many(portal_page, stack.base_url, mailbox, [], account.user, all_eligible=True)
+
+    orders = admin.orders(account.id)
+    assert sorted(len(o.subscriptions) for o in orders) == [30, 100] and result.checkouts == 2
+    assert {n for o in orders for n in o.subscriptions} == set(account.numbers)

@@ -229,3 +229,28 @@ def test_checkout_itself_refuses_more_than_100(
     assert control.orders(cart_of_101.id) == []
     assert inbox.count() == 0
     assert len(cart_numbers(browser)) == 101
+
+
+def test_a_group_shows_its_first_100_rows_and_a_link_shows_up_to_500(
+    hundred_and_one: CreatedAccount, signed_in: SignedIn
+) -> None:
+    browser = signed_in(hundred_and_one)
+    page = browser.get("/bulk/renew")
+    (fieldset,) = fieldsets(page)
+    assert len(numbers_in(fieldset)) == 100, "no page renders a whole big group by default"
+    assert "Select all takes the whole group" in fieldset.text
+
+    wider = browser.get(fieldset.one("a", text="Show up to 500 per group").attrs["href"])
+
+    (fieldset,) = fieldsets(wider)
+    assert numbers_in(fieldset) == {s.number for s in hundred_and_one.subscriptions}
+    assert not fieldset.find_all("a", text="Show up to 500 per group")
+
+
+@pytest.mark.parametrize("value", ["0", "501", "many", "-1", "1e3"])
+def test_a_bad_rows_per_group_is_refused_naming_the_allowed_range(
+    mixed: CreatedAccount, signed_in: SignedIn, value: str
+) -> None:
+    page = signed_in(mixed).get(f"/bulk/renew?per_group={value}")
+    assert page.status == 400
+    assert "use a whole number from 1 to 500" in " ".join(page.alerts), page.alerts
