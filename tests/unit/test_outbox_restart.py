@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Inbox
-from portal_browser import Browser, order_numbers
+from portal_browser import Browser, Mail, order_numbers
 from sqlalchemy import select
 
 from mock_portal import outbox
@@ -75,7 +74,7 @@ def queued(stack: PortalStack) -> list[OutboxEmail]:
         db.close()
 
 
-def wait_for_message(inbox: Inbox, query: str) -> list[dict[str, Any]]:
+def wait_for_message(inbox: Mail, query: str) -> list[dict[str, Any]]:
     deadline = time.monotonic() + DELIVERY_DEADLINE
     while not (found := inbox.search(query)) and time.monotonic() < deadline:
         time.sleep(0.05)  # polling the catcher, bounded by the deadline
@@ -83,7 +82,7 @@ def wait_for_message(inbox: Inbox, query: str) -> list[dict[str, Any]]:
 
 
 def test_an_email_queued_during_an_smtp_outage_is_delivered_exactly_once_after_a_restart(
-    portal_on: Any, catcher: MailCatcher, inbox: Inbox
+    portal_on: Any, catcher: MailCatcher, inbox: Mail
 ) -> None:
     down = portal_on(smtp_port=closed_port())
     number = place_order(down)
