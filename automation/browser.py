@@ -241,15 +241,21 @@ def _needs_executable_path(choice: BrowserChoice, headless: bool) -> bool:
     return choice.kind != "playwright" or choice.path != _playwright_defaults(headless)[0]
 
 
-def launch_kwargs(options: BrowserOptions) -> dict[str, Any]:
-    """Return BrowserType.launch() keyword arguments; pytest's browser_type_launch_args can merge them."""
+def launch_kwargs(options: BrowserOptions, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Return BrowserType.launch() keyword arguments; pytest's browser_type_launch_args can merge them.
+
+    With SELENIUM_REMOTE_URL set, Playwright starts Chrome on that Selenium Grid instead (our flags go along as its
+    goog:chromeOptions), so no browser is looked for here."""
     headless = not options.headed
-    choice = find_chromium(options.browser_path, headless=headless)
-    kwargs: dict[str, Any] = {"headless": headless, "args": launch_args(choice.kind)}
+    if (os.environ if env is None else env).get("SELENIUM_REMOTE_URL"):
+        kwargs: dict[str, Any] = {"headless": headless, "args": launch_args()}
+    else:
+        choice = find_chromium(options.browser_path, headless=headless)
+        kwargs = {"headless": headless, "args": launch_args(choice.kind)}
+        if _needs_executable_path(choice, headless):
+            kwargs["executable_path"] = choice.path
     if options.slowmo:
         kwargs["slow_mo"] = options.slowmo
-    if _needs_executable_path(choice, headless):
-        kwargs["executable_path"] = choice.path
     return kwargs
 
 
@@ -287,8 +293,10 @@ def launch_browser(pw: Playwright, options: BrowserOptions) -> Browser:
     if options.connect:
         launch = server_launch_options(options)
         headers = {"x-playwright-launch-options": json.dumps(launch)}
+        # A browser on another machine reaches this one's loopback (the embedded portal) through the connection.
+        expose = None if _is_loopback(options.connect) else "<loopback>"
         try:
-            return pw.chromium.connect(options.connect, slow_mo=slow_mo, headers=headers)
+            return pw.chromium.connect(options.connect, slow_mo=slow_mo, headers=headers, expose_network=expose)
         except PlaywrightError as error:
             if "executablePath" in launch and "Executable doesn't exist" in str(error):
                 raise BrowserNotFound(

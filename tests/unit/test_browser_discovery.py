@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -212,3 +213,36 @@ def test_our_disabled_features_keep_every_one_playwright_disables() -> None:
     )
     (flag,) = [a for a in launch_args() if a.startswith("--disable-features=")]
     assert set(flag.split("=", 1)[1].split(",")) == ours | set(browser.UNUSED_FEATURES)
+
+
+def test_with_a_selenium_grid_no_local_browser_is_needed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(browser, "_playwright_defaults", lambda *_: [])
+    monkeypatch.setattr(browser.shutil, "which", fake_which())  # no Chromium on this machine
+    kwargs = launch_kwargs(BrowserOptions(), env={"SELENIUM_REMOTE_URL": "http://grid.example:4444/wd/hub"})
+    assert "executable_path" not in kwargs and kwargs["headless"] is True
+    with pytest.raises(BrowserNotFound):
+        launch_kwargs(BrowserOptions(), env={})
+
+
+class _RecordingChromium:
+    """Stands in for pw.chromium: records how connect() was called."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, object]] = []
+
+    def connect(self, endpoint: str, **kwargs: object) -> str:
+        self.calls.append({"endpoint": endpoint, **kwargs})
+        return "browser"
+
+
+@pytest.mark.parametrize(("endpoint", "exposed"), [("ws://grid.example:3000/", "<loopback>"),
+                                                   ("ws://127.0.0.1:3000/", None)])
+def test_a_remote_playwright_server_is_given_this_machines_loopback(
+    monkeypatch: pytest.MonkeyPatch, endpoint: str, exposed: str | None
+) -> None:
+    monkeypatch.setattr(browser, "_playwright_defaults", lambda *_: [])
+    monkeypatch.setattr(browser.shutil, "which", fake_which("chromium"))
+    chromium = _RecordingChromium()
+    launch_browser(SimpleNamespace(chromium=chromium), BrowserOptions(connect=endpoint))  # type: ignore[arg-type]
+    (call,) = chromium.calls
+    assert call["expose_network"] == exposed
