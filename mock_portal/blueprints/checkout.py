@@ -9,7 +9,14 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from .. import outbox
 from ..db import session as db_session
 from ..rules.grouping import MAX_PER_CHECKOUT
-from ..services.orders import CheckoutRefused, PaymentDeclined, account_orders, place_orders, review_checkout
+from ..services.orders import (
+    CheckoutRefused,
+    PaymentDeclined,
+    account_orders,
+    place_orders,
+    review_checkout,
+    reviewed_numbers,
+)
 from .auth import current_account, current_user, login_required
 
 bp = Blueprint("checkout", __name__)
@@ -31,7 +38,7 @@ def place():  # type: ignore[no-untyped-def]
     account, user = current_account(), current_user()
     assert user is not None
     token = request.form.get("checkout_token") or None
-    reviewed = request.form.getlist("reviewed") if "reviewed" in request.form else None
+    reviewed = reviewed_numbers(request.form.get("reviewed"))
     try:
         numbers = place_orders(
             db, account, user, renew_now=request.form.get("renew_now") == "yes", token=token, reviewed=reviewed

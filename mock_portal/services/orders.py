@@ -52,20 +52,32 @@ def review_checkout(db: Session, account: Account) -> CheckoutReview:
     return CheckoutReview(groups, early, len(subs))
 
 
+RENEWED_ELSEWHERE = ("Already renewed through", "Awaiting payment")  # what another session's order leaves behind
+
+
+def reviewed_numbers(field: str | None) -> list[str] | None:
+    """The checkout form's `reviewed` field ("n1,n2,…": the cart the page showed) as numbers; None when absent."""
+    if field is None:
+        return None
+    return [n for n in (part.strip() for part in field.split(",", MAX_PER_CHECKOUT + 1)[: MAX_PER_CHECKOUT + 1]) if n]
+
+
 def _check_still_reviewed(db: Session, account: Account, review: CheckoutReview, reviewed: list[str] | None) -> None:
     """The cart must still hold what the checkout page showed: another session of the account may have ordered it
     (or changed the cart) since. Forms that don't say what they showed skip this check."""
     if reviewed is None:
         return
     in_cart = {line.view.number for group in review.groups for line in group.lines}
-    shown = set(reviewed[: MAX_PER_CHECKOUT + 1])
+    shown = set(reviewed)
     if shown == in_cart:
         return
     gone = describe_all(db, owned_subscriptions(db, account.id, sorted(shown - in_cart)), today_for(account))
-    if taken := sorted(view.number for view in gone if not view.eligibility.eligible):
+    taken = sorted((view.number, view.eligibility.message) for view in gone if view.eligibility.reason in RENEWED_ELSEWHERE)
+    if taken:
+        number, state = taken[0]
         raise CheckoutRefused(
-            f"Subscription {taken[0]} is already renewed: another session ordered it a moment ago. Nothing was "
-            "ordered; see your orders, or review the cart below."
+            f"Subscription {number} is already renewed ({state}): another session ordered it a moment ago. Nothing "
+            "was ordered; see your orders, or review the cart below."
         )
     raise CheckoutRefused(
         "Your cart changed since this page was shown (in another session). Nothing was ordered; review the cart "
@@ -165,11 +177,13 @@ def place_orders(
 
     With the form's one-time `token`, a double click, a reloaded POST or a resubmitted form returns the first
     submission's order numbers: the token's row is committed with the orders, and its primary key lets only
-    one of two concurrent submissions commit. `reviewed` (the subscription numbers the form showed) lets a second
-    session's stale form be told that its subscriptions are already renewed."""
+    one of two concurrent submissions commit. `reviewed` (the subscription numbers the form showed, see
+    `reviewed_numbers`) lets a second session's stale form be told that its subscriptions are already renewed."""
     if (earlier := submitted_orders(db, account, token)) is not None:
         return earlier
     review = review_checkout(db, account)
+    if limit := checkout_size_error(review.count):
+        raise CheckoutRefused(limit)
     _check_still_reviewed(db, account, review, reviewed)
     _validate(review, renew_now)
     _charge(account, review)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from datetime import date
 
+import pytest
 from flask import Flask
 from portal_browser import SignedIn, order_numbers, words
 from sqlalchemy import func, select
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from mock_portal.db import new_session
 from mock_portal.models import Account, Order, OutboxEmail, User
+from mock_portal.services import orders
 from mock_portal.services.cart import add_to_cart
 from mock_portal.services.orders import CheckoutRefused, place_orders
 from mock_portal.services.subscriptions import owned_subscriptions
@@ -95,7 +97,7 @@ def test_two_sessions_placing_the_same_renewal_make_one_order_and_the_second_is_
     assert _orders_and_emails(db, account.id) == (1, 1)
 
 
-def test_two_sessions_submitting_at_the_same_moment_make_one_order_and_the_other_is_refused(
+def test_two_sessions_submitting_at_the_same_moment_make_one_order_and_the_other_is_told_it_is_already_renewed(
     app: Flask, db: Session, make_account  # type: ignore[no-untyped-def]
 ) -> None:
     account = make_account(today=TODAY.isoformat(), subscriptions=[{"renewal_date": "2027-02-01"}] * 3)
@@ -119,6 +121,24 @@ def test_two_sessions_submitting_at_the_same_moment_make_one_order_and_the_other
         t.join(timeout=30)
     assert len(placed) == 1 and len(placed[0]) == 1, f"exactly one session must place the order: {placed}"
     assert len(refused) == 1 and "already renewed" in refused[0], refused
+    assert _orders_and_emails(db, account.id) == (1, 1)
+
+
+def test_the_database_refuses_a_second_renewal_of_the_same_anniversary_that_passed_every_check_in_python(
+    app: Flask, db: Session, make_account, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    account = make_account(today=TODAY.isoformat(), subscriptions=[{"renewal_date": "2027-02-01"}])
+    _fill_cart(app, account.id, [account.subscriptions[0].number])
+    late = new_session(app)
+    stale = orders.review_checkout(late, late.get(Account, account.id))  # read before the other session commits
+    assert _submit(app, account.id, "first-session")
+
+    # The late session acts on what it read: the Python checks all pass on it; only the unique constraint can stop it.
+    monkeypatch.setattr(orders, "review_checkout", lambda *_: stale)
+    user = late.scalar(select(User).where(User.account_id == account.id))
+    with pytest.raises(CheckoutRefused, match="^These subscriptions are already renewed: another session"):
+        place_orders(late, late.get(Account, account.id), user, renew_now=True, token="late-session")
+    late.close()
     assert _orders_and_emails(db, account.id) == (1, 1)
 
 
