@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -30,6 +31,10 @@ class MessageNotFound(MailboxError, LookupError):
 
 class MailboxTimeout(MailboxError, TimeoutError):
     """Fewer messages than expected arrived before the deadline."""
+
+
+class WaitCancelled(MailboxError):
+    """A wait_for ended early because its caller set the cancel event."""
 
 
 class UnexpectedMessages(MailboxError):
@@ -116,11 +121,19 @@ class Mailbox:
         self._request("DELETE", "/api/v1/messages", {})
 
     def wait_for(
-        self, query: str, count: int, timeout: float = 10.0, settle: float = 0.5, poll: float = 0.05
+        self,
+        query: str,
+        count: int,
+        timeout: float = 10.0,
+        settle: float = 0.5,
+        poll: float = 0.05,
+        cancel: threading.Event | None = None,
     ) -> builtins.list[MessageSummary]:
-        """Wait until exactly `count` messages match `query` and no more arrive for `settle` seconds."""
+        """Wait until exactly `count` messages match `query` and no more arrive for `settle` seconds; setting
+        `cancel` (from another thread) ends the wait early with WaitCancelled."""
         if count < 0:
             raise ValueError(f"count must be 0 or more, not {count}")
+        cancel = cancel or threading.Event()
         deadline = time.monotonic() + timeout
         seen = self.search(query)
         while len(seen) < count:
@@ -129,12 +142,14 @@ class Mailbox:
                     f"waited {timeout:g}s for {count} message(s) matching {query!r} at {self.api_url} "
                     f"but saw {len(seen)}: {_subjects(seen)}"
                 )
-            time.sleep(min(poll, max(0.0, deadline - time.monotonic())))
+            if cancel.wait(min(poll, max(0.0, deadline - time.monotonic()))):
+                raise WaitCancelled(f"stopped waiting for {query!r}: the caller no longer needs it")
             seen = self.search(query)
         if len(seen) == count and settle > 0:
             # A second message is only looked for once the quiet time is over: polling through it would find one
             # no sooner than the end, and would take CPU from the browser and the portal meanwhile.
-            time.sleep(settle)
+            if cancel.wait(settle):
+                raise WaitCancelled(f"stopped waiting for {query!r}: the caller no longer needs it")
             seen = self.search(query)
         if len(seen) > count:
             raise UnexpectedMessages(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from threading import Event
 
 from mock_portal.rules.terms import TERM_LABELS, add_term
 
@@ -99,22 +100,25 @@ def _check_line_dates(order: str, line: ConfirmedLine, row: SubscriptionRow) -> 
 
 
 def check_emails(
-    mailbox: Mailbox, orders: list[ConfirmedOrder], timeout: float, settle: float
+    mailbox: Mailbox, orders: list[ConfirmedOrder], timeout: float, settle: float, cancel: Event | None = None
 ) -> dict[str, list[EmailFound]]:
     """Exactly one confirmation email per order, listing each of its subscriptions with its renewal date (R8).
-    Orders are waited for side by side, so the settle time is paid once rather than once per order."""
+    Orders are waited for side by side, so the settle time is paid once rather than once per order; setting
+    `cancel` stops every wait (the caller has failed already and no longer needs the answer)."""
     if not orders:
         return {}
     with ThreadPoolExecutor(max_workers=min(8, len(orders))) as pool:
-        futures = [pool.submit(_one_email, mailbox, order, timeout, settle) for order in orders]
+        futures = [pool.submit(_one_email, mailbox, order, timeout, settle, cancel) for order in orders]
         found = [future.result() for future in futures]  # the first failure, in order, propagates
     return {order.number: emails for order, emails in zip(orders, found, strict=True)}
 
 
-def _one_email(mailbox: Mailbox, order: ConfirmedOrder, timeout: float, settle: float) -> list[EmailFound]:
+def _one_email(
+    mailbox: Mailbox, order: ConfirmedOrder, timeout: float, settle: float, cancel: Event | None
+) -> list[EmailFound]:
     query = f'subject:"Order confirmation {order.number}"'
     try:
-        summaries = mailbox.wait_for(query, 1, timeout=timeout, settle=settle)
+        summaries = mailbox.wait_for(query, 1, timeout=timeout, settle=settle, cancel=cancel)
     except MailboxTimeout as error:
         raise RuleBroken(
             RULE_ONE_EMAIL,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -135,7 +136,10 @@ class _Run:
         The mail API is watched from another thread while the browser reads the dates, so the wait for the emails
         (and the settle time that shows no second one came) overlaps the reading instead of following it."""
         mail_watch = ThreadPoolExecutor(max_workers=1, thread_name_prefix="confirmation-emails")
-        emails = mail_watch.submit(check_emails, self.mailbox, self.orders, self.email_timeout, self.email_settle)
+        no_longer_needed = threading.Event()  # set when the dates fail first: the watch stops instead of waiting on
+        emails = mail_watch.submit(
+            check_emails, self.mailbox, self.orders, self.email_timeout, self.email_settle, no_longer_needed
+        )
         try:
             with self.step("read dates after"):
                 subscriptions = SubscriptionsPage.visit(self.page, self.base_url)
@@ -145,7 +149,8 @@ class _Run:
             with self.step("confirmation emails"):
                 self.result.emails = emails.result()
         finally:
-            mail_watch.shutdown(wait=False, cancel_futures=True)
+            no_longer_needed.set()
+            mail_watch.shutdown(wait=True)  # at once: the watch has returned, or stops on the event
         self.result.durations["total"] = time.perf_counter() - self.started
         return self.result
 
@@ -254,6 +259,13 @@ def _choose(offered: list[BulkGroup], numbers: Sequence[str], groups: GroupFilte
         return by_group
     for group in offered:
         if groups is None or groups(*group.key):
+            if not group.shown_whole:
+                raise FlowError(
+                    "select subscriptions",
+                    f"the group CSN {group.csn} · {group.currency} · {group.payment_method_label} holds {group.total} "
+                    f"eligible subscriptions but the Renew subscriptions page lists {len(group.numbers)}; renew it in "
+                    "parts, by subscription numbers",
+                )
             by_group[group.key] = list(group.numbers)
     if not by_group:
         what = "no subscription can be renewed today" if groups is None else "no eligible subscription is in a matching group"

@@ -22,6 +22,7 @@ _COUNT = re.compile(r"^\s*(\d+) selected\s*$")
 
 _READ_GROUPS = """(sets) => sets.map((fs) => ({
   legend: (fs.querySelector("legend")?.textContent || "").trim(),
+  total: Number(fs.dataset.total || 0),
   labels: Array.from(fs.querySelectorAll('input[type="checkbox"]'), (box) =>
     Array.from(box.labels || [], (l) => l.textContent.trim()).join(" ")),
 }))"""
@@ -40,6 +41,12 @@ class BulkGroup:
     currency: str
     payment_method: str
     numbers: tuple[str, ...]
+    total: int = 0  # eligible in the group, shown or not (a big group shows only its first rows)
+
+    @property
+    def shown_whole(self) -> bool:
+        """Whether the page lists every member of the group."""
+        return self.total <= len(self.numbers)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -143,4 +150,5 @@ def _group_from(entry: dict[str, Any]) -> BulkGroup:
         number = re.match(r"\s*(\d+)", text)
         if number:  # the Select all box has no number
             numbers.append(number.group(1))
-    return BulkGroup(match["csn"], match["currency"], METHOD_BY_LABEL.get(label, label), tuple(numbers))
+    total = int(entry.get("total") or 0) or len(numbers)
+    return BulkGroup(match["csn"], match["currency"], METHOD_BY_LABEL.get(label, label), tuple(numbers), total)

@@ -68,6 +68,7 @@ class CartPage(PortalPage):
     def lines(self) -> list[CartLine]:
         """Every renewal in the cart (read once per page load: this object stands for one loaded cart)."""
         if self._lines is None:
+            self.heading.wait_for()
             self._lines = read_lines(self.tables)
         return self._lines
 

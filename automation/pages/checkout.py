@@ -51,8 +51,8 @@ class CheckoutPage(PortalPage):
         return found
 
     def needs_renew_now(self) -> bool:
-        """Whether the checkout shows the Renew now choice (some renewal date has not come yet); read from the loaded
-        page, so call it on a CheckoutPage reached by navigation (as `CartPage.check_out` returns it)."""
+        """Whether the checkout shows the Renew now choice (some renewal date has not come yet)."""
+        self.heading.wait_for()
         return self.renew_now.count() > 0
 
     def tick_renew_now(self) -> None:

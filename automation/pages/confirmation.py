@@ -80,8 +80,8 @@ class ConfirmationPage(PortalPage):
         return [n.strip() for n in self.order_number_values.all_inner_texts()]
 
     def orders(self) -> list[ConfirmedOrder]:
-        """Every order with its transaction and its renewed subscriptions (the page is loaded once reached by Place
-        order, so this is one read)."""
+        """Every order with its transaction and its renewed subscriptions."""
+        self.heading.wait_for()
         raw: list[dict[str, Any]] = self.order_sections.evaluate_all(_READ_ORDERS)
         return [_order_from(entry) for entry in raw]
 

@@ -35,8 +35,9 @@ class SubscriptionRow:
 
 # Reads every row of the list, and whether a next page follows, in one round trip (called on the main landmark).
 _READ_ROWS = """(main) => {
-  const table = main?.querySelector("table");
-  const next = Boolean(main?.querySelector('nav[aria-label="Pagination"] a[rel="next"]'));
+  if (!main) return null;
+  const table = main.querySelector("table");
+  const next = Boolean(main.querySelector('nav[aria-label="Pagination"] a[rel="next"]'));
   if (!table || !table.tHead || !table.tBodies[0]) return { rows: [], next };
   const heads = Array.from(table.tHead.rows[0].cells, (c) => c.textContent.trim().toLowerCase());
   const rows = Array.from(table.tBodies[0].rows).filter((row) => row.cells.length === heads.length).map((row) => {
@@ -68,7 +69,9 @@ class SubscriptionsPage(PortalPage):
         self.search_box = self.filters.get_by_label("Search")
         self.apply_filters = self.filters.get_by_role("button", name="Apply filters")
         self.next_page_link = self.main.get_by_role("navigation", name="Pagination").get_by_role("link", name="Next page")
-        self._shown: set[str] | None = None  # the numbers this page showed when `subscriptions()` last read it
+        # The numbers the list showed when `subscriptions()` last read it, and at which URL (a search or another
+        # page of the list, even through this same object, makes them stale).
+        self._shown: tuple[str, frozenset[str]] | None = None
 
     @classmethod
     def visit(cls, page: Page, base_url: str) -> SubscriptionsPage:
@@ -86,7 +89,7 @@ class SubscriptionsPage(PortalPage):
 
     def _existing_row(self, number: str) -> Locator:
         row = self.row(number)
-        if self._shown is not None and number in self._shown:
+        if self._shown is not None and self._shown[0] == self.page.url and number in self._shown[1]:
             return row  # read on this very page a moment ago
         if row.count() == 0:  # on another page of a long list: look it up as a person would
             self.search(number)
@@ -126,11 +129,12 @@ class SubscriptionsPage(PortalPage):
 
     def subscriptions(self, all_pages: bool = False) -> list[SubscriptionRow]:
         """Every row of this page, read at once; with `all_pages`, also those of the following pages."""
-        read: dict[str, Any] = self.main.evaluate_all(f"(mains) => ({_READ_ROWS})(mains[0])")
+        read: dict[str, Any] | None = self.main.evaluate_all(f"(mains) => ({_READ_ROWS})(mains[0])")
+        if read is None:
+            raise PageError(f"the subscriptions list is not shown at {self.page.url} (no main landmark)")
         rows = [_row_from(entry) for entry in read["rows"]]
-        self._shown = {row.number for row in rows}
+        self._shown = (self.page.url, frozenset(row.number for row in rows))
         if all_pages and read["next"]:
-            self._shown = None
             self._submit(self.next_page_link)
             rows += self.subscriptions(all_pages=True)
         return rows

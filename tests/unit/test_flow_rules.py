@@ -21,8 +21,9 @@ from automation.flows import (
     verify_checkout,
     verify_dates,
 )
+from automation.flows.renewal import _choose
 from automation.mailbox import Mailbox
-from automation.pages import CartLine, ConfirmedLine, ConfirmedOrder, SubscriptionRow
+from automation.pages import BulkGroup, CartLine, ConfirmedLine, ConfirmedOrder, SubscriptionRow
 from mock_portal.mailcatcher import MailCatcher
 
 D = date(2030, 4, 1)
@@ -162,3 +163,9 @@ def test_an_email_without_a_renewal_or_with_another_date_breaks_r8(catcher: Mail
     expected = rf"^{re.escape(RULE_EMAIL_LISTS)}: .*does not list subscription 100 with renewal date 2030-04-01"
     with pytest.raises(RuleBroken, match=expected):
         check_emails(Mailbox(catcher.api_url), [order("7001", line("100"))], timeout=5, settle=0.2)
+
+
+def test_a_whole_group_bigger_than_the_page_lists_is_refused_rather_than_renewed_in_part() -> None:
+    big = BulkGroup("5500001234", "USD", "credit_card", tuple(f"{n:012d}" for n in range(500)), total=620)
+    with pytest.raises(FlowError, match=r"^select subscriptions: the group CSN 5500001234 .* holds 620 .* lists 500"):
+        _choose([big], [], None)

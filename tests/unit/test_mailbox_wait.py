@@ -16,6 +16,7 @@ from automation.mailbox import (
     MailboxUnavailable,
     MessageNotFound,
     UnexpectedMessages,
+    WaitCancelled,
 )
 from mock_portal.mailcatcher import MailCatcher
 
@@ -99,7 +100,7 @@ def test_wait_for_rejects_an_extra_message_arriving_while_settling(
     send_mail("Order confirmation")
     send_later(0.1, "Order confirmation (duplicate)")
     with pytest.raises(UnexpectedMessages) as caught:
-        mailbox.wait_for("subject:order", 1, timeout=5, settle=0.5)
+        mailbox.wait_for("subject:order", 1, timeout=5, settle=1.0)
     message = str(caught.value)
     assert "expected 1" in message and "but 2 arrived" in message and "'subject:order'" in message
     assert "Order confirmation (duplicate)" in message
@@ -150,3 +151,15 @@ def test_delete_removes_only_given_ids_and_delete_all_empties(mailbox: Mailbox, 
     assert len(mailbox.list()) == 1
     mailbox.delete_all()
     assert mailbox.list() == []
+
+
+@pytest.mark.parametrize("waiting_for", ["a message that never comes", "the settle time after it came"])
+def test_a_wait_ends_early_when_its_caller_cancels_it(
+    mailbox: Mailbox, send_mail: SendMail, waiting_for: str
+) -> None:
+    if waiting_for != "a message that never comes":
+        send_mail("Order confirmation")
+    cancel = threading.Event()
+    threading.Timer(0.2, cancel.set).start()
+    with pytest.raises(WaitCancelled, match="subject:order"):
+        mailbox.wait_for("subject:order", 1, timeout=60, settle=60, cancel=cancel)

@@ -4,7 +4,6 @@ that runs on the same database, and never again by the one after it."""
 from __future__ import annotations
 
 import socket
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ import pytest
 from portal_browser import Browser, Mail, order_numbers
 from sqlalchemy import select
 
+from automation.mailbox import Mailbox
 from mock_portal import outbox
 from mock_portal.db import new_session
 from mock_portal.mailcatcher import MailCatcher
@@ -74,13 +74,6 @@ def queued(stack: PortalStack) -> list[OutboxEmail]:
         db.close()
 
 
-def wait_for_message(inbox: Mail, query: str) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + DELIVERY_DEADLINE
-    while not (found := inbox.search(query)) and time.monotonic() < deadline:
-        time.sleep(0.05)  # polling the catcher, bounded by the deadline
-    return found
-
-
 def test_an_email_queued_during_an_smtp_outage_is_delivered_exactly_once_after_a_restart(
     portal_on: Any, catcher: MailCatcher, inbox: Mail
 ) -> None:
@@ -91,8 +84,9 @@ def test_an_email_queued_during_an_smtp_outage_is_delivered_exactly_once_after_a
     down.stop()
 
     restarted = portal_on(smtp_port=catcher.smtp_port)
-    delivered = wait_for_message(inbox, f'subject:"Order confirmation {number}"')
-    assert len(delivered) == 1, f"the restarted portal must send the queued email once, sent {len(delivered)}"
+    query = f'subject:"Order confirmation {number}"'
+    # Exactly one within the deadline, and no second one in the second after it (else UnexpectedMessages).
+    Mailbox(catcher.api_url).wait_for(query, 1, timeout=DELIVERY_DEADLINE, settle=1.0)
     restarted.stop()
 
     again = portal_on(smtp_port=catcher.smtp_port)
