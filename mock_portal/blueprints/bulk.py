@@ -31,6 +31,7 @@ def _page(  # type: ignore[no-untyped-def]
         "bulk/renew.html",
         groups=eligible_groups(db, account.id, today_for(account), wanted, per_group),
         per_group=per_group,
+        default_per_group=SHOWN_PER_GROUP,
         most_per_group=MOST_PER_GROUP,
         limit=MAX_PER_CHECKOUT,
         error=error,
@@ -63,7 +64,11 @@ def renew_selected():  # type: ignore[no-untyped-def]
     size = selection_size(db, account.id, today, numbers, groups)
     error = checkout_size_error(size) or (None if size else "Select at least one subscription to renew.")
     if error:
-        return _page(ListFilter(), error, frozenset(numbers)), 400
+        try:  # show the refused selection as many rows a group as it was made on
+            per_group = rows_per_group(request.form.get("per_group"))
+        except ValueError:
+            per_group = SHOWN_PER_GROUP
+        return _page(ListFilter(), error, frozenset(numbers), per_group), 400
     replace_cart(db, account.id, selection(db, account.id, today, numbers, groups))
     db.commit()
     return redirect(url_for("cart.show"))

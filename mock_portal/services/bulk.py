@@ -47,7 +47,7 @@ def rows_per_group(value: str | None) -> int:
     """The `per_group` query value: how many rows each group shows (1–500, default 100); ValueError says what's wrong."""
     if value is None or value == "":
         return SHOWN_PER_GROUP
-    if not value.isdigit() or not 1 <= int(value) <= MOST_PER_GROUP:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MOST_PER_GROUP:
         raise ValueError(f"per_group={value[:20]!r} is not allowed; use a whole number from 1 to {MOST_PER_GROUP}")
     return int(value)
 

@@ -247,10 +247,26 @@ def test_a_group_shows_its_first_100_rows_and_a_link_shows_up_to_500(
     assert not fieldset.find_all("a", text="Show up to 500 per group")
 
 
-@pytest.mark.parametrize("value", ["0", "501", "many", "-1", "1e3"])
+@pytest.mark.parametrize("value", ["0", "501", "many", "-1", "1e3", "²"])
 def test_a_bad_rows_per_group_is_refused_naming_the_allowed_range(
     mixed: CreatedAccount, signed_in: SignedIn, value: str
 ) -> None:
     page = signed_in(mixed).get(f"/bulk/renew?per_group={value}")
     assert page.status == 400
     assert "use a whole number from 1 to 500" in " ".join(page.alerts), page.alerts
+
+
+def test_a_refused_selection_is_shown_again_with_as_many_rows_a_group_as_it_was_made_on(
+    hundred_and_one: CreatedAccount, signed_in: SignedIn
+) -> None:
+    browser = signed_in(hundred_and_one)
+    wide = browser.get("/bulk/renew?per_group=500")
+    (fieldset,) = fieldsets(wide)
+    per_group = wide.doc.one("input", name="per_group").attrs["value"]
+    numbers = sorted(numbers_in(fieldset))
+
+    refused = browser.post_form("/bulk/renew", {"subscription": numbers, "per_group": per_group})
+
+    assert refused.status == 400 and "100" in limit_message(refused)
+    (fieldset,) = fieldsets(refused)
+    assert numbers_in(fieldset) == set(numbers), "the ticked rows past the first 100 must still be on the page"
