@@ -33,11 +33,15 @@ class SuiteRun:
     load_before: list[float]
     load_after: list[float]
     summary: str
-    cpu_seconds: float  # user + system time of pytest, its workers, the driver and the browsers
+    cpu_seconds: float  # user + system time of pytest and the children it reaped (not the browsers' own)
+    machine_busy: float | None  # share of all cores busy during the run (/proc/stat; None off Linux)
 
     @property
     def cores_used(self) -> float:
-        """CPU seconds per wall second: how many cores the run actually got on average."""
+        """Cores kept busy on average: the machine's busy share (which counts the browsers, whose CPU time doesn't
+        come back to pytest) times its cores; from pytest's own children where /proc/stat is missing."""
+        if self.machine_busy is not None:
+            return self.machine_busy * (os.cpu_count() or 1)
         return self.cpu_seconds / self.seconds if self.seconds else 0.0
 
 
@@ -50,7 +54,7 @@ def run_suite(workers: int, time_limit: float, paths: tuple[str, ...] = ("tests/
         command = [sys.executable, "-m", "pytest", *paths, "-q", "-p", "no:cacheprovider", "-n", str(workers),
                    "--output", scratch]  # fmt: skip
         before = load()
-        cpu = _children_cpu()
+        cpu, machine = _children_cpu(), _machine_cpu()
         started = time.perf_counter()
         # Its own process group, so a run stopped at its limit takes its xdist workers and browsers with it.
         with subprocess.Popen(
@@ -65,10 +69,26 @@ def run_suite(workers: int, time_limit: float, paths: tuple[str, ...] = ("tests/
                 finished = False
         seconds = time.perf_counter() - started
         cpu = _children_cpu() - cpu
+        machine_after = _machine_cpu()
+        busy = None
+        if machine is not None and machine_after is not None and machine_after[1] > machine[1]:
+            busy = (machine_after[0] - machine[0]) / (machine_after[1] - machine[1])
     lines = [line for line in output.strip().splitlines() if line.strip()]
     summary = lines[-1] if lines else ""
     counts = {kind: int(n) for n, kind in _COUNTS.findall(summary)} if finished else {}
-    return SuiteRun(workers, seconds, finished, proc.returncode if finished else None, counts, before, load(), summary, cpu)
+    return SuiteRun(
+        workers, seconds, finished, proc.returncode if finished else None, counts, before, load(), summary, cpu, busy
+    )
+
+
+def _machine_cpu() -> tuple[int, int] | None:
+    """(busy, total) CPU ticks of the whole machine so far, from /proc/stat; None where there is none."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError, IndexError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields[:8]) - idle, sum(fields[:8])
 
 
 def _children_cpu() -> float:
@@ -88,6 +108,11 @@ def measure(time_limit: float, quick: bool = False) -> Part:
     one = run_suite(1, max(30.0, time_limit - (time.perf_counter() - started)), paths)
     speedup = one.seconds / two.seconds
     bound = "" if one.finished else f"lower bound: -n 1 was stopped at {one.seconds:.0f} s"
+    if one.finished and one.cores_used:
+        # A second worker can only use the cores the first leaves idle: with -n 1 already using c of the machine's
+        # cores, -n 2 is at most (cores / c) times faster, however well the tests are spread.
+        cores = min(2, os.cpu_count() or 1)
+        bound = f"-n 1 used {one.cores_used:.2f} of {cores} cores: the most -n 2 can gain is {cores / one.cores_used:.2f}×"
     for run in (one, two):
         part.figures.append(
             Figure(
@@ -115,7 +140,7 @@ def measure(time_limit: float, quick: bool = False) -> Part:
         "summaries": {f"-n {r.workers}": r.summary for r in (one, two)},
         "returncodes": {f"-n {r.workers}": r.returncode for r in (one, two)},
         "cpu_seconds": {f"-n {r.workers}": round(r.cpu_seconds, 1) for r in (one, two) if r.finished},
-        # About the same for both: the second worker found no free core (other processes held them).
+        # How many cores each run kept busy on average: -n 1 near the core count leaves -n 2 little to gain.
         "cores_used": {f"-n {r.workers}": round(r.cores_used, 2) for r in (one, two) if r.finished},
     }
     part.seconds = time.perf_counter() - started
