@@ -58,7 +58,14 @@ def _browser_version(path: str) -> str:
 
 
 def browser(options: BrowserOptions, env: Mapping[str, str] | None = None, find: Finder | None = None) -> Check:
-    """The local Chromium that find_chromium would pick, or why there is none and how to get one."""
+    """The local Chromium that find_chromium would pick, or why there is none and how to get one; with
+    SELENIUM_REMOTE_URL set, whether that Selenium Grid answers instead (it starts the browsers then)."""
+    grid = (os.environ if env is None else env).get("SELENIUM_REMOTE_URL")
+    if grid:
+        answer = endpoints.http_get(grid.rstrip("/") + "/status")
+        ok = answer.status == 200
+        detail = f"Selenium Grid {grid} " + ("answers /status" if ok else f"does not answer ({answer.error or answer.status})")
+        return Check("Browser", ok, detail, "" if ok else "start the grid, or unset SELENIUM_REMOTE_URL to use a local one")
     find = find or find_chromium
     try:
         choice = find(options.browser_path, headless=not options.headed, env=env)

@@ -407,3 +407,37 @@ def test_doctor_calls_a_free_port_free() -> None:
     port = closed_port()
     assert doctor.port("SMTP catcher", port).ok
     assert doctor.port("SMTP catcher", port).detail == "free (for the SMTP catcher)"
+
+
+@pytest.fixture
+def grid_status() -> Iterator[str]:
+    """A stand-in Selenium Grid on loopback whose /status answers 200 (the hub's own health check)."""
+
+    class Status(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            self.send_response(200 if self.path.endswith("/status") else 404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Status)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/wd/hub"
+    server.shutdown()
+    server.server_close()
+
+
+def test_doctor_with_a_selenium_grid_checks_the_grid_not_a_local_browser(
+    invoke: Any, monkeypatch: pytest.MonkeyPatch, grid_status: str
+) -> None:
+    monkeypatch.setattr(doctor, "find_chromium", functools.partial(find_chromium, playwright_paths=(), system_candidates=()))
+    answered = invoke(*doctor_args(), env={"SELENIUM_REMOTE_URL": grid_status})
+    assert answered.exit_code == 0, answered.output
+    assert f"Selenium Grid {grid_status} answers /status" in " ".join(answered.output.split())
+
+    dead = f"http://127.0.0.1:{closed_port()}/wd/hub"
+    refused = invoke(*doctor_args(), env={"SELENIUM_REMOTE_URL": dead})
+    assert refused.exit_code == 1
+    assert "unset SELENIUM_REMOTE_URL" in " ".join(refused.output.split())
