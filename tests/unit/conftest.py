@@ -7,6 +7,7 @@ import os
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,15 @@ from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 from portal_browser import Browser, SignedIn, TestControl
 from sqlalchemy.orm import Session
+from stand_ins import OutboxClock
+from typer.testing import CliRunner
 
-from mock_portal import create_app
+from automation import cli
+from automation.admin import AccountData, PortalAdmin
+from mock_portal import create_app, outbox
 from mock_portal.db import new_session
 from mock_portal.mailcatcher import MailCatcher
+from mock_portal.server import PortalStack
 from mock_portal.services.accounts import CreatedAccount, create_account
 
 PUBLIC_URL = "http://portal.test"
@@ -166,3 +172,61 @@ def signed_in(pages_app: Flask) -> SignedIn:
 def control(client: FlaskClient) -> TestControl:
     """The test-control API: clocks, subscription states, orders, Konbini payments."""
     return TestControl(client)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> OutboxClock:
+    """Freeze the outbox's clock (retry times, backoff); the test moves it with `advance`."""
+    frozen = OutboxClock()
+
+    class FrozenDatetime(datetime):
+        @classmethod
+        def now(cls, tz: object = None) -> FrozenDatetime:  # type: ignore[override]
+            return frozen.now_value  # type: ignore[return-value]
+
+    monkeypatch.setattr(outbox, "datetime", FrozenDatetime)
+    return frozen
+
+
+# --- a whole portal stack over real HTTP, for the automation and the CLI ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalStack]:
+    """The portal, its mail catcher and the test-control API on free ports, with a private database (one per module)."""
+    database = tmp_path_factory.mktemp("portal") / "portal.db"
+    with PortalStack(
+        port=0,
+        smtp_port=0,
+        mail_port=0,
+        testing=True,
+        database_url=f"sqlite:///{database}",
+        seed_demo=False,
+        # The sign-in limiter counts per client address across every portal in this process (other test modules too).
+        config={"LOGIN_ATTEMPTS_PER_MINUTE": 1000},
+    ) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def admin(stack: PortalStack) -> PortalAdmin:
+    """The stack's test-control API."""
+    return PortalAdmin(stack.base_url)
+
+
+@pytest.fixture
+def renewals(stack: PortalStack, tmp_path: Path) -> Callable[..., Any]:
+    """Run `renewals ARGS` against the stack as `account`'s user, saving its sign-in under tmp_path."""
+    runner = CliRunner()
+
+    def run(account: AccountData, *args: str) -> Any:
+        env = {
+            "RENEWALS_BASE_URL": stack.base_url,
+            "RENEWALS_MAILBOX_URL": stack.mail_api_url or "",
+            "RENEWALS_EMAIL": account.user.email,
+            "RENEWALS_PASSWORD": account.user.password,
+            "RENEWALS_STORAGE_STATE": str(tmp_path / "state.json"),
+        }
+        return runner.invoke(cli.app, list(args), env=env)
+
+    return run

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from automation import cli
 from automation.admin import AccountData, PortalAdmin
 from automation.mailbox import Mailbox
 from mock_portal.server import PortalStack
@@ -23,21 +19,6 @@ BULK_GROUPS = {
     (CSN_A, "USD", "paypal"): 40,
     (CSN_B, "USD", "direct_debit"): 5,
 }
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalStack]:
-    """The portal, its mail catcher and the test-control API on free ports, with a private database."""
-    database = tmp_path_factory.mktemp("portal") / "portal.db"
-    with PortalStack(
-        port=0, smtp_port=0, mail_port=0, testing=True, database_url=f"sqlite:///{database}", seed_demo=False
-    ) as running:
-        yield running
-
-
-@pytest.fixture
-def admin(stack: PortalStack) -> PortalAdmin:
-    return PortalAdmin(stack.base_url)
 
 
 @pytest.fixture
@@ -55,24 +36,6 @@ def make_account(admin: PortalAdmin) -> Any:
         return admin.create_account(subscriptions, country="US"), csns
 
     return make
-
-
-@pytest.fixture
-def renewals(stack: PortalStack, tmp_path: Path) -> Any:
-    """Run `renewals ARGS` against the private portal as `account`'s user, saving its sign-in under tmp_path."""
-    runner = CliRunner()
-
-    def run(account: AccountData, *args: str) -> Any:
-        env = {
-            "RENEWALS_BASE_URL": stack.base_url,
-            "RENEWALS_MAILBOX_URL": stack.mail_api_url or "",
-            "RENEWALS_EMAIL": account.user.email,
-            "RENEWALS_PASSWORD": account.user.password,
-            "RENEWALS_STORAGE_STATE": str(tmp_path / "state.json"),
-        }
-        return runner.invoke(cli.app, list(args), env=env)
-
-    return run
 
 
 def test_renew_renews_each_number_as_its_own_order_with_one_email(

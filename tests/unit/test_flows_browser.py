@@ -22,23 +22,6 @@ TODAY = date(2030, 3, 1)
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalStack]:
-    """The portal, its mail catcher and the test-control API on free ports, with a private database."""
-    database = tmp_path_factory.mktemp("portal") / "portal.db"
-    with PortalStack(
-        port=0,
-        smtp_port=0,
-        mail_port=0,
-        testing=True,
-        database_url=f"sqlite:///{database}",
-        seed_demo=False,
-        # The sign-in limiter counts per client address across every portal in this process (other test modules too).
-        config={"LOGIN_ATTEMPTS_PER_MINUTE": 1000},
-    ) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
     """One headless Chromium for the module, found and launched the way the CLI does it.
 
@@ -57,11 +40,6 @@ def portal_page(chromium: Browser) -> Iterator[Page]:
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
-
-
-@pytest.fixture(scope="module")
-def admin(stack: PortalStack) -> PortalAdmin:
-    return PortalAdmin(stack.base_url)
 
 
 @pytest.fixture(scope="module")

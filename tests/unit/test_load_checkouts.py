@@ -14,7 +14,6 @@ import threading
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +21,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import pytest
 from portal_browser import parse_html
 
 from mock_portal.catalog import product, tax_rate
@@ -160,22 +158,6 @@ def nearest_rank(values: list[float], percentile: float) -> float:
 def expected_total(sub: dict[str, Any]) -> int:
     unit = product(sub["product"]).unit_price_minor(sub["term"], sub["currency"])
     return transaction_totals([(unit, sub["seats"])], tax_rate("US"), sub["currency"]).total_minor
-
-
-@pytest.fixture
-def stack(tmp_path: Path, portal_env: None) -> Iterator[PortalStack]:
-    """A whole portal on free loopback ports, with its own SQLite file."""
-    running = PortalStack(
-        host="127.0.0.1",
-        port=0,
-        smtp_port=0,
-        mail_port=0,
-        testing=True,
-        database_url=f"sqlite:///{tmp_path}/load.db",
-        seed_demo=False,
-    ).start()
-    yield running
-    running.stop()
 
 
 def test_concurrent_checkouts_of_distinct_subscriptions_each_make_one_correct_order_and_one_email(

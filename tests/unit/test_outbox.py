@@ -3,15 +3,15 @@ retried with a backoff that grows and is capped — over real SMTP into the catc
 
 from __future__ import annotations
 
-import socket
 import threading
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import Flask
 from portal_browser import Mail, MakeAccount, SignedIn, order_numbers
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from stand_ins import OutboxClock, closed_port
 
 from mock_portal import outbox
 from mock_portal.emails import Email
@@ -19,36 +19,6 @@ from mock_portal.mailcatcher import MailCatcher
 from mock_portal.models import OutboxEmail
 
 TODAY = "2027-01-01"
-
-
-class Clock:
-    """The outbox's `datetime`, with a `now()` the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now_value = datetime(2027, 1, 1, 9, 0, 0)
-
-    def advance(self, delta: timedelta) -> None:
-        self.now_value += delta
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """Freeze the outbox's clock, so backoff is checked without waiting."""
-    frozen = Clock()
-
-    class FrozenDatetime(datetime):
-        @classmethod
-        def now(cls, tz: object = None) -> FrozenDatetime:  # type: ignore[override]
-            return frozen.now_value  # type: ignore[return-value]
-
-    monkeypatch.setattr(outbox, "datetime", FrozenDatetime)
-    return frozen
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -74,7 +44,7 @@ def enqueue(app: Flask, db: Session, count: int, tag: str) -> None:
 
 @pytest.fixture
 def placed_while_down(
-    make_account: MakeAccount, signed_in: SignedIn, smtp_down: None, clock: Clock
+    make_account: MakeAccount, signed_in: SignedIn, smtp_down: None, clock: OutboxClock
 ) -> str:
     """An order placed through the pages while SMTP was down; its number."""
     account = make_account(today=TODAY, subscriptions=[{"renewal_in_days": 0}])
@@ -97,7 +67,7 @@ def test_checkout_succeeds_with_smtp_down_and_the_email_waits_in_the_outbox(
 
 
 def test_once_smtp_is_back_the_queued_email_is_delivered_exactly_once(
-    placed_while_down: str, app: Flask, catcher: MailCatcher, clock: Clock, db: Session, inbox: Mail
+    placed_while_down: str, app: Flask, catcher: MailCatcher, clock: OutboxClock, db: Session, inbox: Mail
 ) -> None:
     smtp_back(app, catcher)
     clock.advance(outbox.MAX_BACKOFF)
@@ -112,7 +82,7 @@ def test_once_smtp_is_back_the_queued_email_is_delivered_exactly_once(
 
 
 def test_a_failed_email_is_not_retried_before_its_backoff_has_passed(
-    placed_while_down: str, app: Flask, catcher: MailCatcher, clock: Clock, inbox: Mail
+    placed_while_down: str, app: Flask, catcher: MailCatcher, clock: OutboxClock, inbox: Mail
 ) -> None:
     smtp_back(app, catcher)
 
@@ -123,7 +93,7 @@ def test_a_failed_email_is_not_retried_before_its_backoff_has_passed(
 
 
 def test_each_failed_try_waits_longer_up_to_the_cap(
-    app: Flask, db: Session, smtp_down: None, clock: Clock, inbox: Mail
+    app: Flask, db: Session, smtp_down: None, clock: OutboxClock, inbox: Mail
 ) -> None:
     enqueue(app, db, 1, "retry")
     waits = []
@@ -149,7 +119,7 @@ def test_backoff_doubles_from_half_a_second_and_stays_capped_at_30_seconds(attem
 
 
 def test_a_long_outage_is_retried_at_the_cap_without_errors(
-    app: Flask, db: Session, smtp_down: None, clock: Clock
+    app: Flask, db: Session, smtp_down: None, clock: OutboxClock
 ) -> None:
     enqueue(app, db, 1, "outage")
     (row,) = rows(db)
@@ -184,7 +154,7 @@ def test_two_senders_at_once_send_each_email_once(app: Flask, db: Session, inbox
 
 
 def test_checkout_still_confirms_the_order_during_a_long_smtp_outage(
-    app: Flask, db: Session, make_account: MakeAccount, signed_in: SignedIn, smtp_down: None, clock: Clock
+    app: Flask, db: Session, make_account: MakeAccount, signed_in: SignedIn, smtp_down: None, clock: OutboxClock
 ) -> None:
     enqueue(app, db, 1, "queued long ago")
     (old,) = rows(db)

@@ -3,7 +3,6 @@ that runs on the same database, and never again by the one after it."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import pytest
 from portal_browser import Browser, Mail, order_numbers
 from sqlalchemy import select
+from stand_ins import closed_port
 
 from automation.mailbox import Mailbox
 from mock_portal import outbox
@@ -21,12 +21,6 @@ from mock_portal.server import PortalStack
 from mock_portal.services.accounts import create_account
 
 DELIVERY_DEADLINE = 20.0  # seconds for the restarted worker to send what was queued (it polls every 0.5 s)
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +15,12 @@ from flask.testing import FlaskClient
 from portal_browser import Browser, Mail, MakeAccount, SignedIn, TestControl, order_numbers
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner
+from stand_ins import OutboxClock
 
-from automation import cli
-from automation.admin import AccountData, PortalAdmin
+from automation.admin import PortalAdmin
 from mock_portal import create_app, outbox
 from mock_portal.faults import Rule
 from mock_portal.models import OutboxEmail
-from mock_portal.server import PortalStack
 from mock_portal.services.accounts import CreatedAccount
 from mock_portal.services.reminders import send_reminders
 
@@ -65,29 +61,6 @@ def due_cart(due_account: CreatedAccount, signed_in: SignedIn) -> Browser:
     browser = signed_in(due_account)
     browser.renew(due_account.subscriptions[0].number)
     return browser
-
-
-class Clock:
-    """The outbox's `datetime`, moved by hand, so retries and backoff are checked without waiting."""
-
-    def __init__(self) -> None:
-        self.now_value = datetime(2027, 1, 1, 9, 0, 0)
-
-    def advance(self, delta: timedelta) -> None:
-        self.now_value += delta
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    frozen = Clock()
-
-    class FrozenDatetime(datetime):
-        @classmethod
-        def now(cls, tz: object = None) -> FrozenDatetime:  # type: ignore[override]
-            return frozen.now_value  # type: ignore[return-value]
-
-    monkeypatch.setattr(outbox, "datetime", FrozenDatetime)
-    return frozen
 
 
 # --- per-account faults: the API --------------------------------------------------------------------------------
@@ -199,7 +172,7 @@ def test_a_konbini_order_paid_later_is_not_declined(
 
 
 def test_with_smtp_unavailable_the_order_is_placed_and_its_email_waits_in_the_outbox(
-    client: FlaskClient, app: Flask, db: Session, inbox: Mail, clock: Clock, due_account, due_cart: Browser
+    client: FlaskClient, app: Flask, db: Session, inbox: Mail, clock: OutboxClock, due_account, due_cart: Browser
 ) -> None:
     put_faults(client, due_account.id, smtp_unavailable=True)
 
@@ -217,7 +190,7 @@ def test_with_smtp_unavailable_the_order_is_placed_and_its_email_waits_in_the_ou
 
 
 def test_lifting_smtp_unavailable_delivers_each_waiting_email_exactly_once(
-    client: FlaskClient, app: Flask, db: Session, inbox: Mail, clock: Clock, due_account, due_cart: Browser
+    client: FlaskClient, app: Flask, db: Session, inbox: Mail, clock: OutboxClock, due_account, due_cart: Browser
 ) -> None:
     put_faults(client, due_account.id, smtp_unavailable=True)
     (number,) = order_numbers(due_cart.place_order())
@@ -473,33 +446,11 @@ def test_a_database_kept_from_before_fault_injection_gains_the_new_columns(tmp_p
 # --- the CLI: one line naming what failed, exit 1 ----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalStack]:
-    """The portal, its mail catcher and the test-control API on free ports, with a private database."""
-    database = tmp_path_factory.mktemp("portal") / "portal.db"
-    with PortalStack(
-        port=0, smtp_port=0, mail_port=0, testing=True, database_url=f"sqlite:///{database}", seed_demo=False
-    ) as running:
-        yield running
-
-
-def renewals(stack: PortalStack, account: AccountData, tmp_path: Path, *args: str) -> Any:
-    env = {
-        "RENEWALS_BASE_URL": stack.base_url,
-        "RENEWALS_MAILBOX_URL": stack.mail_api_url or "",
-        "RENEWALS_EMAIL": account.user.email,
-        "RENEWALS_PASSWORD": account.user.password,
-        "RENEWALS_STORAGE_STATE": str(tmp_path / "state.json"),
-    }
-    return CliRunner().invoke(cli.app, list(args), env=env)
-
-
-def test_renew_cli_reports_a_declined_payment_in_one_line_and_exits_1(stack: PortalStack, tmp_path: Path) -> None:
-    admin = PortalAdmin(stack.base_url)
+def test_renew_cli_reports_a_declined_payment_in_one_line_and_exits_1(admin: PortalAdmin, renewals: Any) -> None:
     account = admin.create_account([{"renewal_in_days": 0, "payment_method": "credit_card"}], today=TODAY)
     admin.set_faults(account.id, payment_declined=True)
 
-    result = renewals(stack, account, tmp_path, "renew", account.numbers[0])
+    result = renewals(account, "renew", account.numbers[0])
 
     assert result.exit_code == 1, result.output
     (line,) = [line for line in result.stderr.splitlines() if line.startswith("error:")]  # after the progress bar
