@@ -12,7 +12,7 @@ import re
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,21 +175,29 @@ def _steps(result: RenewalResult) -> dict[str, float]:
     return steps
 
 
-def flow_once(h: Harness, settle: float = EMAIL_SETTLE) -> Run:
-    """automation.flows.renew_one on a fresh account, signed in by storage state, waiting up to the CLI's timeout for
-    the email and then `settle` seconds more for a second one."""
-    account, state = h.signed_in_account(1)
+def _timed_flow(h: Harness, size: int, flow: Callable[[Page, AccountData, Path], RenewalResult]) -> tuple[Run, RenewalResult]:
+    """Run `flow` on a fresh account of `size` signed in by storage state, timing it and counting what it loads."""
+    account, state = h.signed_in_account(size)
     with h.context() as context:
         page = context.new_page()
         documents = record_documents(page)
         with driver_calls() as calls:
             started = time.perf_counter()
-            result = renew_one(
-                page, h.base_url, h.mailbox, account.numbers[0], account.user, storage_state=state,
-                email_timeout=EMAIL_TIMEOUT, email_settle=settle,
-            )  # fmt: skip
+            result = flow(page, account, state)
             seconds = time.perf_counter() - started
-    return Run(seconds, _steps(result), documents, calls)
+    return Run(seconds, _steps(result), documents, calls), result
+
+
+def flow_once(h: Harness, settle: float = EMAIL_SETTLE) -> Run:
+    """automation.flows.renew_one on a fresh account, signed in by storage state, waiting up to the CLI's timeout for
+    the email and then `settle` seconds more for a second one."""
+    run, _ = _timed_flow(
+        h, 1, lambda page, account, state: renew_one(
+            page, h.base_url, h.mailbox, account.numbers[0], account.user, storage_state=state,
+            email_timeout=EMAIL_TIMEOUT, email_settle=settle,
+        ),
+    )  # fmt: skip
+    return run
 
 
 def floor_once(h: Harness) -> Run:
@@ -241,20 +249,15 @@ class _StepClock:
 
 def bulk_once(h: Harness, size: int) -> Run:
     """automation.flows.renew_many of every subscription of a fresh one-group account of `size`."""
-    account, state = h.signed_in_account(size)
-    with h.context() as context:
-        page = context.new_page()
-        documents = record_documents(page)
-        with driver_calls() as calls:
-            started = time.perf_counter()
-            result = renew_many(
-                page, h.base_url, h.mailbox, account.numbers, account.user, storage_state=state,
-                email_timeout=EMAIL_TIMEOUT, email_settle=EMAIL_SETTLE,
-            )  # fmt: skip
-            seconds = time.perf_counter() - started
+    run, result = _timed_flow(
+        h, size, lambda page, account, state: renew_many(
+            page, h.base_url, h.mailbox, account.numbers, account.user, storage_state=state,
+            email_timeout=EMAIL_TIMEOUT, email_settle=EMAIL_SETTLE,
+        ),
+    )  # fmt: skip
     if len(result.subscriptions) != size:
         raise RuntimeError(f"bulk renewal of {size} renewed {len(result.subscriptions)} subscriptions")
-    return Run(seconds, _steps(result), documents, calls)
+    return run
 
 
 def _step_medians(runs: list[Run]) -> dict[str, float]:
