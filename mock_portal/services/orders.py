@@ -88,8 +88,6 @@ def _check_still_reviewed(db: Session, account: Account, review: CheckoutReview,
 def _validate(review: CheckoutReview, renew_now: bool) -> None:
     if review.count == 0:
         raise CheckoutRefused("Your cart is empty. Choose Renew on a subscription first.")
-    if limit := checkout_size_error(review.count):
-        raise CheckoutRefused(limit)
     for group in review.groups:
         for line in group.lines:
             if not line.view.eligibility.eligible:
@@ -182,7 +180,7 @@ def place_orders(
     if (earlier := submitted_orders(db, account, token)) is not None:
         return earlier
     review = review_checkout(db, account)
-    if limit := checkout_size_error(review.count):
+    if limit := checkout_size_error(review.count):  # first: a cart over the limit is refused for that, whatever else
         raise CheckoutRefused(limit)
     _check_still_reviewed(db, account, review, reviewed)
     _validate(review, renew_now)
