@@ -236,7 +236,7 @@ def serve(
     ] = False,
 ) -> None:
     """Run the portal, the SMTP catcher and the mail API with the demo account (same as `python -m mock_portal`)."""
-    from mock_portal.__main__ import main
+    from automation.local_portal import serve as serve_mock
 
     values = {"--host": host, "--port": port, "--smtp-port": smtp_port, "--mail-port": mail_port,
               "--smtp-host": smtp_host, "--mail-api-url": mail_api_url, "--database-url": database_url}  # fmt: skip
@@ -244,7 +244,7 @@ def serve(
     argv = ["serve"]
     argv += [part for flag, value in values.items() if value is not None for part in (flag, str(value))]
     argv += [flag for flag, on in flags.items() if on]
-    raise typer.Exit(main(argv))
+    raise typer.Exit(serve_mock(argv))
 
 
 @app.command()

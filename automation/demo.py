@@ -11,9 +11,8 @@ from typing import Any
 
 from playwright.sync_api import Page, ViewportSize, sync_playwright
 
-from mock_portal.server import PortalStack
-
 from .browser import BrowserOptions, launch_browser
+from .local_portal import LocalPortal
 from .flows import RULE_ONE_EMAIL, RenewalResult, RuleBroken, renew_many, renew_one
 from .mailbox import Mailbox
 from .pages.inbox import InboxPage
@@ -75,17 +74,10 @@ def run_demo(options: DemoOptions, say: Callable[[str], None] = print) -> DemoRe
     out.mkdir(parents=True, exist_ok=True)
     video_path, trace_path, summary_path = out / "demo.webm", out / "trace.zip", out / "summary.json"
     with tempfile.TemporaryDirectory(prefix="renewals-demo-") as workdir:
-        stack = PortalStack(
-            port=0,
-            smtp_port=0,
-            mail_port=0,
-            testing=True,
-            database_url=f"sqlite:///{workdir}/demo.db",
-            demo_seed=options.seed,
-        )
+        stack = LocalPortal(f"sqlite:///{workdir}/demo.db", demo=True, demo_seed=options.seed)
         with stack:
-            demo, mail_url = stack.demo, stack.mail_api_url
-            assert demo is not None and mail_url is not None
+            demo, mail_url = stack.demo, stack.mailbox_url
+            assert demo is not None
             say(f"portal {stack.base_url} · inbox {mail_url} · signed in as {demo.email}")
             mailbox = Mailbox(mail_url)
             creds = Credentials(demo.email, demo.password)

@@ -23,9 +23,9 @@ from automation.admin import AccountData, PortalAdmin
 from automation.browser import BrowserOptions, launch_kwargs
 from automation.browser import launch_browser as launch_remote_or_local
 from automation.flows import RULE_ONE_EMAIL, sign_in
+from automation.local_portal import LocalPortal
 from automation.mailbox import Mailbox, MailboxTimeout, Message, UnexpectedMessages
 from automation.pages import PortalPage, SignInPage, SubscriptionsPage
-from mock_portal.server import PortalStack
 
 E2E_DIR = Path(__file__).parent
 # Every account made here lives on this date (its own clock), so the window edges are the same whatever day CI runs.
@@ -154,11 +154,8 @@ def portal(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
         yield Portal(given.rstrip("/"), mailbox_url.rstrip("/"), embedded=False)
         return
     database = tmp_path_factory.mktemp("portal") / "portal.db"
-    with PortalStack(
-        port=0, smtp_port=0, mail_port=0, testing=True, database_url=f"sqlite:///{database}", seed_demo=False
-    ) as stack:
-        assert stack.mail_api_url is not None
-        yield Portal(stack.base_url, stack.mail_api_url, embedded=True)
+    with LocalPortal(f"sqlite:///{database}") as stack:
+        yield Portal(stack.base_url, stack.mailbox_url, embedded=True)
 
 
 @pytest.fixture(scope="session")
