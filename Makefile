@@ -28,13 +28,15 @@ serve: setup  ## Run the portal, SMTP catcher and mail API with the demo account
 demo: setup  ## Record the narrated renewal demo into artifacts/demo/
 	$(BIN)/renewals demo
 
-test: setup  ## Unit and end-to-end suites, in parallel, with JUnit XML and an HTML report in reports/
+test: setup  ## The import boundary, then unit and end-to-end suites in parallel, with JUnit XML and an HTML report in reports/
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n auto --junitxml=reports/junit.xml --html=reports/report.html --self-contained-html $(PYTEST_ARGS)
 
 bench: setup  ## Benchmarks vs their targets (< 10 min): benchmarks/results.json, results.md, chart.png; BENCH_ARGS=--quick
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
-lint: setup  ## ruff and mypy
+lint: setup  ## ruff, mypy and the import boundary (lint-imports)
+	$(BIN)/lint-imports
 	$(BIN)/ruff check mock_portal automation tests
 	$(BIN)/mypy mock_portal automation
 
