@@ -46,6 +46,7 @@ class SubscriptionData:
     seats: int
     status: str
     renewal_date: date
+    anchor_day: int | None = None  # the day of the month the anniversary keeps, when the portal says
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SubscriptionData:
@@ -60,6 +61,7 @@ class SubscriptionData:
             seats=int(data["seats"]),
             status=data["status"],
             renewal_date=date.fromisoformat(data["renewal_date"]),
+            anchor_day=_optional_int(data.get("anchor_day")),
         )
 
 
@@ -101,6 +103,7 @@ class SubscriptionState:
     status: str
     eligible: bool
     reason: str | None
+    anchor_day: int | None = None  # the day of the month the anniversary keeps, when the portal says
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SubscriptionState:
@@ -113,6 +116,7 @@ class SubscriptionState:
             status=data["status"],
             eligible=bool(data["eligible"]),
             reason=data.get("reason"),
+            anchor_day=_optional_int(data.get("anchor_day")),
         )
 
 
@@ -204,6 +208,10 @@ class PortalFaults:
         return cls(
             [LatencyFault.from_json(r) for r in data["latency"]], [ErrorFault.from_json(r) for r in data["errors"]]
         )
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 def _rule_json(route: str, methods: Sequence[str] | None, account_id: int | None) -> dict[str, Any]:
