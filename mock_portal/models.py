@@ -65,8 +65,15 @@ class Subscription(Base):
     seats: Mapped[int] = mapped_column(Integer)
     renewal_date: Mapped[date] = mapped_column(Date)
     renewed_through: Mapped[date | None] = mapped_column(Date, default=None)
+    # The day of the month the anniversary keeps (29 Feb 2028 → 28 Feb 2029 → … → 29 Feb 2032); null: renewal_date's.
+    anchor_day: Mapped[int | None] = mapped_column(Integer, default=None)
     auto_renew: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(10), default="active")
+
+    @property
+    def anchor(self) -> int:
+        """The anchor day in effect: the stored one, else the stored renewal date's own day."""
+        return self.renewal_date.day if self.anchor_day is None else self.anchor_day
 
 
 class CartItem(Base):

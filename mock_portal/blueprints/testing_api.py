@@ -97,6 +97,7 @@ def create_account_view() -> tuple[Response, int]:
                 "auto_renew": s.auto_renew,
                 "renewal_date": s.renewal_date.isoformat(),
                 "renewed_through": _iso(s.renewed_through),
+                "anchor_day": s.anchor_day,
             }
             for s in created.subscriptions
         ],
@@ -139,6 +140,7 @@ def list_subscriptions(account_id: int) -> Response:
                 "auto_renew": v.sub.auto_renew,
                 "renewal_date": v.anniversary.renewal_date.isoformat(),
                 "renewed_through": _iso(v.anniversary.renewed_through),
+                "anchor_day": v.sub.anchor,
                 "status": v.status,
                 "eligible": v.eligibility.eligible,
                 "reason": v.eligibility.message,

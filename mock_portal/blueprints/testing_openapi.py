@@ -135,6 +135,12 @@ def _schemas() -> dict[str, Any]:
         "seats": {"type": "integer", "minimum": 1},
         "auto_renew": {"type": "boolean"},
         "renewed_through": _date("End of the term already paid, or null", nullable=True),
+        "anchor_day": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 31,
+            "description": "The day of the month the anniversary keeps, clamped to each month's length",
+        },
     }
     return {
         "Error": {
@@ -190,6 +196,15 @@ def _schemas() -> dict[str, Any]:
                     "type": "boolean",
                     "nullable": True,
                     "description": "Already renewed for the coming term (renewed_through = renewal_date + term)",
+                },
+                "anchor_day": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 31,
+                    "nullable": True,
+                    "description": "The day of the month the anniversary keeps (default the renewal date's day). "
+                    "The renewal date must be this day clamped to its month: 2029-02-28 takes 28 to 31, "
+                    "2029-03-28 only 28",
                 },
             },
             "allOf": [

@@ -51,9 +51,9 @@ def renewal_window(renewal_date: date) -> tuple[date, date]:
     )
 
 
-def renewed_term(anniversary: Anniversary, term: str) -> Anniversary:
-    """What a renewal pays for: from the unchanged renewal date D to D + term (R2, R6, R8)."""
-    return Anniversary(anniversary.renewal_date, add_term(anniversary.renewal_date, term))
+def renewed_term(anniversary: Anniversary, term: str, anchor_day: int | None = None) -> Anniversary:
+    """What a renewal pays for: from the unchanged renewal date D to D + term on the anchor day (R2, R6, R8)."""
+    return Anniversary(anniversary.renewal_date, add_term(anniversary.renewal_date, term, anchor_day))
 
 
 def check_eligibility(

@@ -20,7 +20,7 @@ from ..catalog import products, tax_rates
 from ..models import Account, Csn, Subscription, User
 from ..rules.money import CURRENCY_EXPONENTS
 from ..rules.payment import PAYMENT_METHODS, is_manual_only
-from ..rules.terms import TERMS, add_term
+from ..rules.terms import TERMS, add_term, anchor_fits, on_anchor
 
 MAX_SUBSCRIPTIONS = 10_000
 MAX_USERS = 20
@@ -41,7 +41,7 @@ USER_FIELDS = frozenset({"email", "password", "name"})
 SUBSCRIPTION_FIELDS = frozenset(
     {
         "product", "csn", "country", "currency", "payment_method", "term", "seats", "status",
-        "auto_renew", "renewal_date", "renewal_in_days", "renewed",
+        "auto_renew", "renewal_date", "renewal_in_days", "renewed", "anchor_day",
     }
 )  # fmt: skip
 
@@ -84,6 +84,7 @@ class CreatedSubscription:
     auto_renew: bool
     renewal_date: date
     renewed_through: date | None
+    anchor_day: int  # the day of the month the anniversary keeps (see rules.terms.add_term)
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,7 @@ class _SubSpec:
     renewal_date: date | None
     renewal_in_days: int | None
     renewed: bool
+    anchor_day: int | None
 
 
 def _parse_user(raw: Any, where: str) -> _UserSpec:
@@ -245,6 +247,7 @@ def _parse_subscription(raw: Any, index: int) -> _SubSpec:
         renewal_date=get("renewal_date", parse_date),
         renewal_in_days=get("renewal_in_days", lambda v, w: _integer(v, w, -MAX_DAYS, MAX_DAYS)),
         renewed=bool(get("renewed", _boolean)),
+        anchor_day=get("anchor_day", lambda v, w: _integer(v, w, 1, 31)),
     )
     if parsed.auto_renew and parsed.payment_method and is_manual_only(parsed.payment_method):
         raise SpecError(
@@ -335,6 +338,7 @@ def create_account(
 
     gen = _Generator(rng or random.SystemRandom(), fake or _shared_fake())
     today = clock or default_today or date.today()
+    _check_anchors(sub_specs, today)
     # Generated values are decided once, so a retry after a collision with a concurrent writer is the same
     # account apart from the numbers that collided.
     company = name or gen.fake.company()
@@ -413,6 +417,29 @@ def _insert(
     return CreatedAccount(account.id, company, country, clock, list(csn_country), users, subs)
 
 
+def _renewal_date(sub: _SubSpec, today: date) -> date:
+    if sub.renewal_date is not None:
+        return sub.renewal_date
+    return today + timedelta(days=30 if sub.renewal_in_days is None else sub.renewal_in_days)
+
+
+def _check_anchors(sub_specs: list[_SubSpec], today: date) -> None:
+    """A renewal date must be its anchor day clamped to its month: 2029-02-28 may keep the 29th, 30th or 31st."""
+    for sub in sub_specs:
+        if sub.anchor_day is None:
+            continue
+        renewal = _renewal_date(sub, today)
+        if not anchor_fits(renewal, sub.anchor_day):
+            fitting = [day for day in range(renewal.day, 32) if anchor_fits(renewal, day)]
+            allowed = str(fitting[0]) if len(fitting) == 1 else f"{fitting[0]} to {fitting[-1]}"
+            raise SpecError(
+                f"subscriptions[{sub.index}].anchor_day",
+                f"{sub.anchor_day} is not allowed with renewal date {renewal.isoformat()}: the renewal date must be the "
+                f"anchor day clamped to its month, and day {sub.anchor_day} of that month is "
+                f"{on_anchor(renewal.year, renewal.month, sub.anchor_day).isoformat()}; use {allowed}, or omit it",
+            )
+
+
 def _given_csns(sub_specs: list[_SubSpec], country: str) -> dict[str, str]:
     """The CSNs the spec names, in order, with their countries (a subscription's country, else the account's)."""
     csn_country: dict[str, str] = {}
@@ -470,10 +497,8 @@ def _build_subscriptions(
         assert sub.csn is not None
         term = sub.term or "annual"
         method = sub.payment_method or "credit_card"
-        if sub.renewal_date is not None:
-            renewal = sub.renewal_date
-        else:
-            renewal = today + timedelta(days=30 if sub.renewal_in_days is None else sub.renewal_in_days)
+        renewal = _renewal_date(sub, today)
+        anchor = renewal.day if sub.anchor_day is None else sub.anchor_day
         code = sub.product or rng.choice(sold)
         created.append(
             CreatedSubscription(
@@ -488,7 +513,8 @@ def _build_subscriptions(
                 status=sub.status or "active",
                 auto_renew=bool(sub.auto_renew),
                 renewal_date=renewal,
-                renewed_through=add_term(renewal, term) if sub.renewed else None,
+                renewed_through=add_term(renewal, term, anchor) if sub.renewed else None,
+                anchor_day=anchor,
             )
         )
     return created
@@ -506,6 +532,7 @@ def _row(account_id: int, sub: CreatedSubscription) -> dict[str, Any]:
         "seats": sub.seats,
         "renewal_date": sub.renewal_date,
         "renewed_through": sub.renewed_through,
+        "anchor_day": sub.anchor_day,
         "auto_renew": sub.auto_renew,
         "status": sub.status,
     }

@@ -133,7 +133,10 @@ def _place_group(db: Session, account: Account, group: CartGroup, today: date) -
     db.add(order)
     for line in group.lines:
         sub, anniversary = line.view.sub, line.view.anniversary
-        paid = renewed_term(anniversary, sub.term)
+        # Read the anchor before the roll below moves renewal_date, and keep it: a term ending on a clamped day
+        # (28 Feb from the 29th) must not make the 28th the next term's anchor.
+        sub.anchor_day = sub.anchor
+        paid = renewed_term(anniversary, sub.term, sub.anchor_day)
         # Store the anniversary in force (rolled forward if a paid term has begun); the date itself never moves.
         sub.renewal_date, sub.renewed_through = anniversary.renewal_date, anniversary.renewed_through
         if not manual:

@@ -313,3 +313,76 @@ def test_the_order_history_lists_each_order(
 
     assert history.doc.find_all("td", text=order["number"])
 
+
+
+# --- 29 February: the anniversary keeps its anchor day (reference, "29 February") ------------------------------
+
+LEAP_RENEWALS = [date(2028, 2, 29), date(2029, 2, 28), date(2030, 2, 28), date(2031, 2, 28), date(2032, 2, 29)]
+
+
+@pytest.mark.parametrize(
+    "paid_offsets",
+    [
+        pytest.param([0, 0, 0, 0], id="each on its date"),
+        pytest.param([-90, 45, -1, 30], id="early, late, early, late"),
+    ],
+)
+def test_a_29_february_anniversary_renews_through_28_february_and_is_back_on_the_29th_in_2032(
+    make_account: MakeAccount, signed_in: SignedIn, control: TestControl, paid_offsets: list[int]
+) -> None:
+    first = LEAP_RENEWALS[0]
+    account = make_account(today=first.isoformat(), subscriptions=[{"renewal_date": first.isoformat(), "term": "annual"}])
+    number = account.subscriptions[0].number
+    browser = signed_in(account)
+
+    for renewal, through, offset in zip(LEAP_RENEWALS, LEAP_RENEWALS[1:], paid_offsets, strict=False):
+        control.set_today(account.id, renewal + timedelta(days=offset))
+        row = browser.get("/subscriptions").row_of(number)
+        assert row.one(data_testid="renewal-date").times() == [renewal], f"the date in force before paying {renewal}"
+
+        page = renew_and_check_out(browser, [number], renew_now=offset < 0)
+
+        assert page.path == "/checkout/confirmation", page.alerts
+        assert page.row_of(number).times() == [renewal, through], f"renewing {renewal} must run through {through}"
+        state = control.subscriptions(account.id)[number]
+        in_force = (renewal, through) if offset <= 0 else (through, None)  # paid late: already rolled forward
+        assert (state["renewal_date"], state["renewed_through"]) == tuple(d and d.isoformat() for d in in_force)
+        assert state["anchor_day"] == 29
+
+    control.set_today(account.id, LEAP_RENEWALS[-1] - timedelta(days=90))
+    row = browser.get("/subscriptions").row_of(number)
+    assert row.one(data_testid="renewal-date").times() == [LEAP_RENEWALS[-1]], "back on 29 February in 2032"
+
+
+def test_a_konbini_renewal_paid_later_keeps_the_anchor_day(
+    make_account: MakeAccount, signed_in: SignedIn, control: TestControl
+) -> None:
+    account = make_account(
+        country="JP",
+        today="2031-02-01",
+        subscriptions=[{"renewal_date": "2031-02-28", "anchor_day": 29, "term": "annual", "payment_method": "konbini"}],
+    )
+    number = account.subscriptions[0].number
+
+    page = renew_and_check_out(signed_in(account), [number], renew_now=True)
+    assert page.path == "/checkout/confirmation", page.alerts
+    (order,) = control.orders(account.id)
+    control.pay(order["number"])
+
+    state = control.subscriptions(account.id)[number]
+    assert (state["renewal_date"], state["renewed_through"], state["anchor_day"]) == ("2031-02-28", "2032-02-29", 29)
+
+
+def test_a_three_year_term_from_a_clamped_28_february_ends_on_29_february(
+    make_account: MakeAccount, signed_in: SignedIn, control: TestControl
+) -> None:
+    account = make_account(
+        today="2029-02-28", subscriptions=[{"renewal_date": "2029-02-28", "anchor_day": 29, "term": "three_year"}]
+    )
+    number = account.subscriptions[0].number
+
+    page = renew_and_check_out(signed_in(account), [number], renew_now=False)
+
+    assert page.path == "/checkout/confirmation", page.alerts
+    assert page.row_of(number).times() == [date(2029, 2, 28), date(2032, 2, 29)]
+    assert control.subscriptions(account.id)[number]["renewed_through"] == "2032-02-29"

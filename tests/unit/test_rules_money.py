@@ -72,3 +72,43 @@ def test_total_is_subtotal_plus_tax_and_never_negative(lines, country: str, curr
 )
 def test_a_term_ends_on_the_same_day_of_month_clamped(start: date, term: str, end: date) -> None:
     assert add_term(start, term) == end
+
+
+ANCHORED = [
+    pytest.param(
+        date(2028, 2, 29), 29, [date(2029, 2, 28), date(2030, 2, 28), date(2031, 2, 28), date(2032, 2, 29)], id="29 Feb"
+    ),
+    pytest.param(date(2027, 1, 31), 31, [date(2028, 1, 31), date(2029, 1, 31)], id="31 Jan stays the 31st"),
+    pytest.param(date(2029, 2, 28), 28, [date(2030, 2, 28), date(2031, 2, 28), date(2032, 2, 28)], id="28 Feb stays the 28th"),
+]
+
+
+@pytest.mark.parametrize(("start", "anchor", "renewals"), ANCHORED)
+def test_an_annual_anniversary_keeps_its_anchor_day_and_returns_to_29_february(
+    start: date, anchor: int, renewals: list[date]
+) -> None:
+    dates = [start]
+    for _ in renewals:
+        dates.append(add_term(dates[-1], "annual", anchor))
+
+    assert dates[1:] == renewals, f"renewing from {start} with anchor day {anchor}"
+
+
+@pytest.mark.parametrize(
+    ("start", "term", "anchor", "end"),
+    [
+        (date(2029, 2, 28), "three_year", 29, date(2032, 2, 29)),
+        (date(2027, 2, 28), "monthly", 31, date(2027, 3, 31)),
+        (date(2027, 4, 30), "monthly", 31, date(2027, 5, 31)),
+        (date(2027, 4, 30), "monthly", 30, date(2027, 5, 30)),
+        (date(2027, 1, 31), "monthly", None, date(2027, 2, 28)),
+    ],
+)
+def test_a_term_from_a_clamped_date_ends_on_the_anchor_day(start: date, term: str, anchor: int | None, end: date) -> None:
+    assert add_term(start, term, anchor) == end
+
+
+@pytest.mark.parametrize("anchor", [0, 27, 32])
+def test_an_anchor_day_before_the_start_day_or_outside_a_month_is_refused(anchor: int) -> None:
+    with pytest.raises(ValueError, match="anchor day"):
+        add_term(date(2029, 2, 28), "annual", anchor)

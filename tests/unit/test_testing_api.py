@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -11,11 +12,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mock_portal import create_app
 from mock_portal.catalog import products
-from mock_portal.models import Account, User
+from mock_portal.db import new_session
+from mock_portal.models import Account, Subscription, User
 from mock_portal.services.cart import add_to_cart
 from mock_portal.services.orders import place_orders
 from mock_portal.services.subscriptions import owned_subscriptions
@@ -155,6 +158,9 @@ BAD_BODIES = [
         "subscriptions[0].auto_renew",
         id="ATM bank transfer with auto_renew",
     ),
+    pytest.param({"subscriptions": [{"anchor_day": 0}]}, "subscriptions[0].anchor_day", id="anchor day 0"),
+    pytest.param({"subscriptions": [{"anchor_day": 32}]}, "subscriptions[0].anchor_day", id="anchor day 32"),
+    pytest.param({"subscriptions": [{"anchor_day": "29"}]}, "subscriptions[0].anchor_day", id="anchor day as text"),
     pytest.param({"users": []}, "users", id="no users"),
     pytest.param({"users": [{"email": "not-an-email"}]}, "users[0].email", id="bad email"),
     pytest.param({"users": [{"password": "   "}]}, "users[0].password", id="blank password"),
@@ -271,6 +277,91 @@ def test_subscription_state_shows_the_anniversary_in_force_and_why_not(client: F
     assert got[renewed]["reason"] == "Already renewed through 2028-02-01"
 
 
+# --- the anchor day (reference, "29 February") -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("anchor", [28, 29, 30, 31])
+def test_a_renewal_date_on_28_february_takes_any_anchor_day_it_is_the_clamp_of(client: FlaskClient, anchor: int) -> None:
+    account = post_account(client, today="2029-01-01", subscriptions=[{"renewal_date": "2029-02-28", "anchor_day": anchor}])
+    (created,) = account["subscriptions"]
+
+    (state,) = states(client, account["id"]).values()
+
+    assert created["anchor_day"] == state["anchor_day"] == anchor
+
+
+def test_the_anchor_day_defaults_to_the_renewal_dates_own_day(client: FlaskClient) -> None:
+    account = post_account(
+        client, today="2029-01-01", subscriptions=[{"renewal_date": "2029-02-28"}, {"renewal_in_days": 30}]
+    )
+
+    assert [s["anchor_day"] for s in account["subscriptions"]] == [28, 31]
+    assert sorted(s["anchor_day"] for s in states(client, account["id"]).values()) == [28, 31]
+
+
+@pytest.mark.parametrize(
+    ("subscription", "allowed"),
+    [
+        pytest.param({"renewal_date": "2029-03-28", "anchor_day": 29}, "use 28,", id="29 on 28 March"),
+        pytest.param({"renewal_date": "2029-02-28", "anchor_day": 27}, "use 28 to 31", id="27 on 28 February"),
+        pytest.param({"renewal_date": "2028-02-28", "anchor_day": 29}, "use 28,", id="29 on 28 February of a leap year"),
+        pytest.param({"renewal_date": "2029-04-30", "anchor_day": 29}, "use 30 to 31", id="29 on 30 April"),
+        pytest.param({"renewal_in_days": 0, "anchor_day": 31}, "use 15,", id="31 on today's 15th"),
+    ],
+)
+def test_an_anchor_day_that_does_not_clamp_to_the_renewal_date_is_refused_naming_field_value_and_choices(
+    client: FlaskClient, subscription: dict[str, Any], allowed: str
+) -> None:
+    response = client.post("/__test__/accounts", json={"today": "2029-01-15", "subscriptions": [{}, subscription]})
+
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error.startswith(f"subscriptions[1].anchor_day: {subscription['anchor_day']} is not allowed"), error
+    assert allowed in error, error
+
+
+def test_a_renewed_spec_runs_through_the_anchor_day(client: FlaskClient) -> None:
+    account = post_account(
+        client,
+        today="2031-01-01",
+        subscriptions=[{"renewal_date": "2031-02-28", "anchor_day": 29, "renewed": True, "term": "annual"}],
+    )
+
+    assert account["subscriptions"][0]["renewed_through"] == "2032-02-29"
+    (state,) = states(client, account["id"]).values()
+    assert state["reason"] == "Already renewed through 2032-02-29"
+
+
+def test_a_kept_database_gains_the_anchor_day_column_and_reads_null_as_the_renewal_dates_day(
+    tmp_path: Path, portal_env: None
+) -> None:
+    url = f"sqlite:///{tmp_path}/kept.db"
+    first = create_app({"TESTING": True, "DATABASE_URL": url})
+    account = first.test_client().post(
+        "/__test__/accounts", json={"today": "2028-02-01", "subscriptions": [{"renewal_date": "2028-02-29"}]}
+    ).get_json()
+    first.extensions["db_sessionmaker"].kw["bind"].dispose()
+    with sqlite3.connect(tmp_path / "kept.db") as older:  # the table as a portal before the anchor day kept it
+        older.execute("ALTER TABLE subscriptions DROP COLUMN anchor_day")
+
+    upgraded = create_app({"TESTING": True, "DATABASE_URL": url})
+    try:
+        (state,) = upgraded.test_client().get(f"/__test__/accounts/{account['id']}/subscriptions").get_json()
+        db = new_session(upgraded)
+        try:
+            with upgraded.app_context():
+                _checkout(db, account["id"], [state["number"]])
+            (sub,) = db.scalars(select(Subscription).where(Subscription.number == state["number"]))
+            stored = (sub.anchor_day, sub.renewed_through)
+        finally:
+            db.close()
+    finally:
+        upgraded.extensions["db_sessionmaker"].kw["bind"].dispose()
+
+    assert state["anchor_day"] == 29, "null reads as the renewal date's own day"
+    assert stored == (29, date(2029, 2, 28)), "renewing stores the anchor, so 28 Feb 2029 is not the next anchor"
+
+
 def _checkout(db: Session, account_id: int, numbers: list[str]) -> list[str]:
     account = db.get(Account, account_id)
     assert account is not None
@@ -357,7 +448,11 @@ def test_openapi_describes_every_endpoint(client: FlaskClient) -> None:
     }
     spec_fields = spec["components"]["schemas"]["SubscriptionSpec"]["properties"].keys()
     assert {"product", "csn", "currency", "payment_method", "term", "seats", "status", "auto_renew",
-            "renewal_date", "renewal_in_days"} <= spec_fields  # fmt: skip
+            "renewal_date", "renewal_in_days", "anchor_day"} <= spec_fields  # fmt: skip
+    for answer in ("CreatedAccount", "SubscriptionState"):
+        schema = spec["components"]["schemas"][answer]
+        item = schema["properties"]["subscriptions"]["items"] if answer == "CreatedAccount" else schema
+        assert "anchor_day" in item["required"] and item["properties"]["anchor_day"]["type"] == "integer", answer
 
 
 TEST_PATHS = [
