@@ -122,13 +122,22 @@ class SubscriptionState:
 
 @dataclass(frozen=True)
 class OrderData:
-    """An order: its status (`complete`, `awaiting_payment`), the subscriptions it renewed, its currency and total."""
+    """An order: its status (`complete`, `awaiting_payment`), the subscriptions it renewed, its transaction (CSN,
+    currency, payment method), its total (as a decimal string and in minor units) and, for Konbini / ATM, the payment
+    number and deadline; fields a portal does not send are None."""
 
     number: str
     status: str
     subscriptions: list[str]
     currency: str
     total: str
+    csn: str | None = None
+    payment_method: str | None = None
+    total_minor: int | None = None
+    placed_on: date | None = None
+    payment_number: str | None = None
+    payment_deadline: date | None = None
+    paid_on: date | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> OrderData:
@@ -139,7 +148,18 @@ class OrderData:
             subscriptions=list(data["subscriptions"]),
             currency=data["currency"],
             total=str(data["total"]),
+            csn=data.get("csn"),
+            payment_method=data.get("payment_method"),
+            total_minor=None if data.get("total_minor") is None else int(data["total_minor"]),
+            placed_on=_optional_date(data.get("placed_on")),
+            payment_number=data.get("payment_number"),
+            payment_deadline=_optional_date(data.get("payment_deadline")),
+            paid_on=_optional_date(data.get("paid_on")),
         )
+
+
+def _optional_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 @dataclass(frozen=True)
