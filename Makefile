@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: setup browser serve demo test test-unit test-e2e test-shard durations lint bench clean help
+.PHONY: setup browser serve demo test test-unit test-e2e test-shard durations lint bench mutants clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ test: setup  ## The import boundary, then unit and end-to-end suites in parallel
 
 bench: setup  ## Benchmarks vs their targets (< 10 min): benchmarks/results.json, results.md, chart.png; BENCH_ARGS=--quick
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+mutants: setup  ## e2e suite vs each portal mutant in tests/mutants/, at HEAD (slow); MUTANTS_ONLY=03,11
+	$(BIN)/python -m tests.mutants
 
 lint: setup  ## ruff, mypy and the import boundary (lint-imports)
 	$(BIN)/lint-imports
