@@ -30,10 +30,12 @@ PATCH_NAME = re.compile(r"^(\d{2})-[a-z0-9-]+\.patch$")
 MUTABLE = "mock_portal/"
 # Stop at the first failure, and hand tests to the workers one at a time so that, once one fails, each worker has at
 # most the test it is running left to finish: a killed mutant costs little more than its first failing test.
-PYTEST = ["tests/e2e", "-n", "2", "-x", "--maxschedchunk", "1", "-q", "-p", "no:cacheprovider"]
+PYTEST = ["-n", "2", "-x", "--maxschedchunk", "1", "-q", "-p", "no:cacheprovider"]
 PYTEST += ["--video", "off", "--tracing", "off", "--screenshot", "off"]
 ONE_TEST = ["-n", "0", "-q", "-p", "no:cacheprovider", "--video", "off", "--tracing", "off", "--screenshot", "off"]
 KILLERS = REPO / "var" / "mutants-killers.json"
+# Robustness and accessibility tests rarely kill a rule mutant: run them last, so a killed mutant dies sooner.
+LAST = ("test_faults.py", "test_accessibility.py")
 # Checked on disk, not trusted from the venv: the editable install points at the main checkout, so a wrong PYTHONPATH
 # would silently test the unmutated portal.
 WHICH_PORTAL = "import mock_portal, tests.e2e; print(mock_portal.__file__); print(list(tests.e2e.__path__)[0])"
@@ -140,6 +142,10 @@ def _pytest(tree: Path, env: dict[str, str], args: Sequence[str], log: Path, tim
             return None
 
 
+def _rules_first(test_file: Path) -> tuple[int, str]:
+    return (LAST.index(test_file.name) + 1 if test_file.name in LAST else 0, test_file.name)
+
+
 def run_mutant(
     mutant: Mutant, head: str, pytest_args: Sequence[str], timeout: float, keep: bool, killer: str | None
 ) -> Result:
@@ -176,7 +182,8 @@ def run_mutant(
             if code == 1 and test:
                 return Result(mutant, "killed", time.monotonic() - started, test, message)
         junit = scratch / "junit.xml"
-        code = _pytest(tree, env, [*PYTEST, "--junitxml", str(junit), *pytest_args], log, timeout)
+        suite = [str(f.relative_to(tree)) for f in sorted((tree / "tests" / "e2e").glob("test_*.py"), key=_rules_first)]
+        code = _pytest(tree, env, [*suite, *PYTEST, "--junitxml", str(junit), *pytest_args], log, timeout)
         seconds = time.monotonic() - started
         if code is None:
             return Result(mutant, "timeout", seconds, message=f"the suite ran past {timeout:.0f} s")
