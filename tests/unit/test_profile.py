@@ -1,0 +1,366 @@
+"""The portal profile: the default one loads, a bad one is refused naming the file and the field, and every name the
+default profile gives is on the mock's page where the page objects look for it (the profile and the mock can't drift)."""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from portal_browser import Browser, Element, MakeAccount, Page, SignedIn, TestControl, parse_html
+from sqlalchemy.orm import Session
+
+from automation.profile import PROFILES_DIR, PortalProfile, ProfileError, default_profile, headers, load_profile, text_regex
+from automation.profiles import PAYMENT_METHODS, TERMS
+from automation.rules import Reason
+from mock_portal.mailcatcher import MailCatcher
+from mock_portal.services.reminders import send_reminders
+
+TODAY = date(2027, 1, 1)
+DEFAULT_TEXT = (PROFILES_DIR / "mock-en.toml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def profile() -> PortalProfile:
+    return default_profile()
+
+
+# --- loading -------------------------------------------------------------------------------------------------------
+
+
+def test_the_default_profile_is_the_mock_in_english_and_is_read_once() -> None:
+    profile = load_profile()
+
+    assert profile.name == "mock-en"
+    assert profile.source == PROFILES_DIR / "mock-en.toml"
+    assert load_profile("mock-en") == profile  # a shipped profile by name
+    assert default_profile() is default_profile()
+
+
+@pytest.mark.parametrize(
+    ("day", "shown"),
+    [(date(2027, 1, 5), "Jan 5, 2027"), (date(2028, 2, 29), "Feb 29, 2028"), (date(2030, 12, 31), "Dec 31, 2030")],
+)
+def test_dates_are_written_as_the_page_writes_them(profile: PortalProfile, day: date, shown: str) -> None:
+    assert profile.format_date(day) == shown
+
+
+@pytest.mark.parametrize(
+    ("minor", "currency", "shown"),
+    [
+        (197500, "USD", "$1,975.00"),
+        (5, "USD", "$0.05"),
+        (123456789, "EUR", "€1,234,567.89"),
+        (99, "GBP", "£0.99"),
+        (298100, "JPY", "¥298,100"),
+        (0, "JPY", "¥0"),
+    ],
+)
+def test_money_is_written_in_the_currencys_minor_units_and_read_back(
+    profile: PortalProfile, minor: int, currency: str, shown: str
+) -> None:
+    assert profile.format_money(minor, currency) == shown
+    assert profile.parse_money(shown, currency) == minor
+
+
+def test_codes_and_labels_go_both_ways(profile: PortalProfile) -> None:
+    for code in PAYMENT_METHODS:
+        assert profile.payment_code(profile.payment_label(code)) == code
+    for code in TERMS:
+        assert profile.term_code(profile.term_label(code)) == code
+    assert profile.payment_label("credit_card") == "Credit card"
+    assert profile.term_label("three_year") == "3-year"
+    assert profile.payment_code("Cash") == "Cash"  # not a label: returned as it is
+
+
+def test_reasons_and_subjects_are_worded_as_the_portal_words_them(profile: PortalProfile) -> None:
+    assert profile.reason_text(Reason.NOT_YET_OPEN, date(2027, 1, 5)) == "Renewal opens on Jan 5, 2027"
+    assert profile.reason_text("monthly") == "Renews automatically"
+    with pytest.raises(ValueError, match="names a date"):
+        profile.reason_text(Reason.CLOSED)
+    assert profile.confirmation_subject("1234") == "Order confirmation 1234"
+    assert profile.confirmation_subject_prefix() == "Order confirmation"
+    assert profile.reminder_subject("123456789012", date(2027, 2, 1)) == (
+        "Renewal reminder: subscription 123456789012 renews on 2027-02-01"
+    )
+
+
+def variant(tmp_path: Path, old: str, new: str) -> Path:
+    """The default profile with one line changed, written to a file of its own."""
+    assert old in DEFAULT_TEXT, f"the default profile no longer has {old!r}"
+    path = tmp_path / "portal.toml"
+    path.write_text(DEFAULT_TEXT.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "problem"),
+    [
+        pytest.param('place_order = "Place order"\n', "", "checkout.place_order", "missing", id="missing key"),
+        pytest.param('seats = "Seats"\n', "seats = 3\n", "subscriptions.columns.seats", "expected a string, got an integer 3",
+                     id="wrong type"),
+        pytest.param('renew_now = "Renew now"\n', 'renew_now = "Renew now"\ncolour = "red"\n', "checkout.colour", "unknown key",
+                     id="unknown key"),
+        pytest.param('not_yet_open = "Renewal opens on {date}"', 'not_yet_open = "Opens {when}"', "reasons.not_yet_open",
+                     "unknown placeholder {when}", id="unknown placeholder"),
+        pytest.param('selected_count = "{count} selected"', 'selected_count = "selected"', "bulk.selected_count", "lacks {count}",
+                     id="placeholder the harness reads back"),
+        pytest.param('"Nov", "Dec"]', '"Nov"]', "dates", "needs 12 names", id="eleven months"),
+        pytest.param("[money.JPY]", "[money.jpy]", "money.jpy", "should match pattern", id="currency code"),
+        pytest.param("minor_digits = 0", "minor_digits = -1", "money.JPY.minor_digits", "greater than or equal to 0",
+                     id="out of range"),
+        pytest.param('dates = "iso"', 'dates = "local"', "emails.dates", "'iso' or 'page'", id="not one of the choices"),
+    ],
+)  # fmt: skip
+def test_a_bad_profile_is_refused_naming_the_file_the_field_and_what_is_wrong(
+    tmp_path: Path, old: str, new: str, field: str, problem: str
+) -> None:
+    path = variant(tmp_path, old, new)
+
+    with pytest.raises(ProfileError) as refused:
+        load_profile(path)
+
+    message = str(refused.value)
+    assert str(path) in message, f"the error should name the file: {message}"
+    assert f"{field}: " in message and problem in message, f"the error should name {field} and say {problem!r}: {message}"
+
+
+def test_a_profile_that_is_not_toml_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = variant(tmp_path, 'heading = "Checkout"', 'heading = "Checkout')
+
+    with pytest.raises(ProfileError, match=rf"{re.escape(str(path))}: is not valid TOML: .*line \d+"):
+        load_profile(path)
+
+
+def test_a_missing_profile_file_is_refused_naming_the_shipped_ones(tmp_path: Path) -> None:
+    with pytest.raises(ProfileError, match=r"nowhere\.toml: no such file .*mock-en"):
+        load_profile(tmp_path / "nowhere.toml")
+
+
+def test_every_problem_of_a_profile_is_listed_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "portal.toml"
+    path.write_text('name = "half"\ntransaction = "CSN {csn}"\n', encoding="utf-8")
+
+    with pytest.raises(ProfileError) as refused:
+        load_profile(path)
+
+    fields = [field for field, _ in refused.value.problems]
+    assert "transaction" in fields and "dates" in fields and "checkout" in fields, fields
+
+
+# --- drift: each name the default profile gives is on the mock's page where it is used --------------------------------
+
+
+def texts(within: Element, tag: str) -> set[str]:
+    return {el.text for el in within.find_all(tag)}
+
+
+def shown(name: str, field: str, where: Iterable[str], page: str) -> None:
+    where = set(where)
+    assert name in where, f"the profile's {field} = {name!r} is not on {page}, which shows {sorted(where)}"
+
+
+def column_headers(page: Page, table: Element | None = None) -> set[str]:
+    return {" ".join(th.text.split()).lower() for th in (table or page.doc).one("thead").find_all("th")}
+
+
+def check_columns(page: Page, columns: object, field: str, table: Element | None = None) -> None:
+    on_page = column_headers(page, table)
+    for header, name in headers(columns).items():  # type: ignore[arg-type]
+        assert header in on_page, f"the profile's {field}.{name} = {header!r} is not a column on {page.path}: {on_page}"
+
+
+def test_the_sign_in_page_and_the_navigation_carry_the_profiles_names(
+    profile: PortalProfile, anonymous: Browser, make_account: MakeAccount, signed_in: SignedIn
+) -> None:
+    login = anonymous.get("/login")
+    names = profile.sign_in
+    assert login.heading == names.heading
+    for field in ("email", "password"):
+        shown(getattr(names, field), f"sign_in.{field}", texts(login.doc, "label"), "/login")
+    shown(names.submit, "sign_in.submit", texts(login.doc, "button"), "/login")
+
+    home = signed_in(make_account(today=TODAY.isoformat())).get("/")
+    (nav,) = [n for n in home.doc.find_all("nav") if n.one("h2").text == profile.navigation.landmark]
+    for field in ("subscriptions", "cart", "order_history"):
+        shown(getattr(profile.navigation, field), f"navigation.{field}", texts(nav, "a"), "the Billing and orders navigation")
+
+
+SPECS = [  # (spec, the reason it can't be renewed, or None; its status code)
+    ({"renewal_in_days": 30, "payment_method": "credit_card", "term": "three_year"}, None, "active"),
+    ({"status": "cancelled", "payment_method": "paypal"}, Reason.CANCELLED, "cancelled"),
+    ({"product": "ACDLT", "renewal_in_days": 30}, Reason.RETIRED_PRODUCT, "active"),
+    ({"term": "monthly", "payment_method": "direct_debit", "auto_renew": True}, Reason.MONTHLY, "active"),
+    ({"renewal_in_days": 30, "renewed": True}, Reason.ALREADY_RENEWED, "active"),
+    ({"renewal_in_days": 200, "payment_method": "konbini"}, Reason.NOT_YET_OPEN, "active"),
+    ({"renewal_in_days": -60, "payment_method": "atm_bank_transfer"}, Reason.CLOSED, "expired"),
+]
+
+
+def test_the_list_shows_the_profiles_names_labels_statuses_and_reasons(
+    profile: PortalProfile, make_account: MakeAccount, signed_in: SignedIn
+) -> None:
+    account = make_account(today=TODAY.isoformat(), subscriptions=[spec for spec, _, _ in SPECS])
+    browser = signed_in(account)
+    page = browser.get("/subscriptions")
+    names = profile.subscriptions
+
+    assert page.heading == names.heading
+    shown(names.bulk_actions, "subscriptions.bulk_actions", texts(page.doc, "button"), "/subscriptions")
+    menu = {a.text for a in page.doc.find_all(role="menuitem")}
+    shown(names.bulk_renew, "subscriptions.bulk_renew", menu, "the Bulk actions menu")
+    today_note = text_regex(names.today, {"date": re.escape(profile.format_date(TODAY))}, whole=False)
+    assert any(today_note.match(p.text) for p in page.main.find_all("p")), f"no {names.today!r} for {TODAY} on /subscriptions"
+    (filters,) = page.doc.find_all("form", role="search")
+    assert filters.get("aria-label") == names.filters
+    shown(names.search, "subscriptions.search", texts(filters, "label"), "the filters")
+    shown(names.apply_filters, "subscriptions.apply_filters", texts(filters, "button"), "the filters")
+    check_columns(page, names.columns, "subscriptions.columns")
+
+    columns = [" ".join(th.text.split()).lower() for th in page.doc.one("thead").find_all("th")]
+    field_of = headers(names.columns)
+    for sub, (_, reason, status) in zip(account.subscriptions, SPECS, strict=True):
+        cells = {field_of[h]: td for h, td in zip(columns, page.row_of(sub.number).find_all("td"), strict=True)}
+        assert cells["term"].text == profile.term_label(sub.term)
+        assert cells["payment_method"].text == profile.payment_label(sub.payment_method)
+        assert cells["status"].text == profile.status_label(status)
+        if reason is None:
+            shown(names.renew, "subscriptions.renew", texts(cells["renewal"], "button"), f"the row of {sub.number}")
+        else:
+            when = cells["renewal"].times()
+            expected = profile.reason_text(reason, when[0] if when else None)
+            assert cells["renewal"].text == expected, f"the profile's reasons.{reason.value} reads {expected!r} on the list"
+
+    paged = browser.get("/subscriptions?per_page=1")
+    (pagination,) = [n for n in paged.doc.find_all("nav") if n.get("aria-label") == names.pagination]
+    shown(names.next_page, "subscriptions.next_page", texts(pagination, "a"), "the pagination")
+
+
+def test_the_detail_page_shows_the_profiles_facts_and_renew(
+    profile: PortalProfile, make_account: MakeAccount, signed_in: SignedIn
+) -> None:
+    subscriptions = [{"renewal_in_days": 30}, {"renewal_in_days": 30, "renewed": True}]
+    account = make_account(today=TODAY.isoformat(), subscriptions=subscriptions)
+    browser = signed_in(account)
+    eligible, renewed = (browser.get(f"/subscriptions/{s.number}") for s in account.subscriptions)
+
+    facts = texts(renewed.main, "dt")
+    for field, name in profile.detail.facts.model_dump().items():
+        shown(name, f"detail.facts.{field}", facts, "a renewed subscription's page")
+    shown(profile.detail.renew, "detail.renew", texts(eligible.main, "button"), "an eligible subscription's page")
+
+
+def test_the_bulk_page_carries_the_profiles_names_and_names_groups_as_the_profile_says(
+    profile: PortalProfile, make_account: MakeAccount, signed_in: SignedIn
+) -> None:
+    account = make_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": 30}, {"renewal_in_days": 20}])
+    sub = account.subscriptions[0]
+    page = signed_in(account).get("/bulk/renew?per_group=1")  # the group shows 1 of 2: the "show more" link appears
+    names = profile.bulk
+
+    assert page.heading == names.heading
+    (legend,) = texts(page.main, "legend")
+    match = profile.transaction_regex().match(legend)
+    assert match is not None, f"the legend {legend!r} does not read as the profile's transaction {profile.transaction!r}"
+    assert (match["csn"], match["currency"], profile.payment_code(match["payment_method"])) == (
+        sub.csn, sub.currency, sub.payment_method,
+    )  # fmt: skip
+    shown(names.select_all, "bulk.select_all", texts(page.main, "label"), "/bulk/renew")
+    shown(names.renew_selected, "bulk.renew_selected", texts(page.main, "button"), "/bulk/renew")
+    paragraphs = texts(page.main, "p")
+    for field, parts in (("selected_count", {"count": r"\d+"}), ("limit_warning", {"limit": r"\d+"})):
+        pattern = text_regex(getattr(names, field), parts)
+        assert any(pattern.match(p) for p in paragraphs), f"the profile's bulk.{field} is not on /bulk/renew: {paragraphs}"
+    show_more = text_regex(names.show_more, {"count": r"\d+"})
+    assert any(show_more.match(a) for a in texts(page.main, "a")), f"no link reads {names.show_more!r} on /bulk/renew"
+
+
+COUNTRIES = {"US": "credit_card", "DE": "paypal", "GB": "direct_debit", "JP": "konbini"}
+
+
+def test_cart_checkout_confirmation_and_history_carry_the_profiles_names_money_and_statuses(
+    profile: PortalProfile, make_account: MakeAccount, signed_in: SignedIn, control: TestControl, inbox: object
+) -> None:
+    account = make_account(
+        today=TODAY.isoformat(),
+        subscriptions=[{"renewal_in_days": 30, "country": c, "payment_method": m, "seats": 1200} for c, m in COUNTRIES.items()],
+    )
+    browser = signed_in(account)
+    subs = account.subscriptions
+
+    cart = browser.renew_selected([s.number for s in subs])
+    assert cart.heading == profile.cart.heading
+    captions = {el.text for el in cart.main.find_all("caption")}
+    assert captions == {profile.transaction_name(s.csn, s.currency, s.payment_method) for s in subs}
+    for table in cart.main.find_all("table"):
+        check_columns(cart, profile.cart.columns, "cart.columns", table)
+    shown(profile.cart.check_out, "cart.check_out", texts(cart.main, "button"), "/cart")
+    for sub in subs:
+        shown(profile.cart.remove.format(number=sub.number), "cart.remove", texts(cart.main, "button"), "/cart")
+    cart_totals = [el.text for el in cart.by_testid("cart-total")]
+
+    checkout = browser.get("/checkout")
+    assert checkout.heading == profile.checkout.heading
+    notes = [p.text for p in checkout.main.find_all("p") if p.text.startswith(profile.checkout.payment_on_file)]
+    assert len(notes) == len(subs), f"the profile's checkout.payment_on_file starts no note per order on /checkout: {notes}"
+    for sub in subs:
+        label = profile.payment_label(sub.payment_method)
+        assert any(n.removeprefix(profile.checkout.payment_on_file).strip().startswith(label) for n in notes), label
+    shown(profile.checkout.renew_now, "checkout.renew_now", texts(checkout.main, "label"), "/checkout (an early renewal)")
+    shown(profile.checkout.place_order, "checkout.place_order", texts(checkout.main, "button"), "/checkout")
+
+    confirmation = browser.place_order(renew_now=True)
+    orders = {o["number"]: o for o in control.orders(account.id)}
+    assert sorted(cart_totals) == sorted(profile.format_money(o["total_minor"], o["currency"]) for o in orders.values())
+    for section in confirmation.main.find_all("section"):
+        number = section.one(data_testid="order-number").text
+        order = orders[number]
+        assert section.one("h2").text == profile.confirmation.order.format(order=number)
+        summary = section.find_all("p")[0].text
+        match = profile.transaction_regex(whole=False).search(summary)
+        assert match is not None and (match["csn"], match["currency"], profile.payment_code(match["payment_method"])) == (
+            order["csn"], order["currency"], order["payment_method"],
+        ), f"the order summary {summary!r} does not name its transaction as {profile.transaction!r}"  # fmt: skip
+        assert profile.order_status_label(order["status"]) in summary
+        assert profile.format_money(order["total_minor"], order["currency"]) in summary
+        through = "renews_through_once_paid" if order["status"] == "awaiting_payment" else "renewed_through"
+        on_page = column_headers(confirmation, section)
+        for field in ("product", "number", "renewal_date", through):
+            header = getattr(profile.confirmation.columns, field)
+            assert header.lower() in on_page, f"the profile's confirmation.columns.{field} = {header!r} is not on {number}"
+
+    history = browser.get("/orders")
+    assert history.heading == profile.order_history.heading
+    check_columns(history, profile.order_history.columns, "order_history.columns")
+
+    konbini = next(s for s in subs if s.payment_method == "konbini")
+    reason = browser.get("/subscriptions").row_of(konbini.number).one(data_testid="renewal-reason").text
+    assert reason == profile.reason_text(Reason.AWAITING_PAYMENT)
+
+    subjects = {message["Subject"] for message in inbox.search(f"to:{account.users[0].email}")}  # type: ignore[attr-defined]
+    assert subjects == {profile.confirmation_subject(number) for number in orders}
+
+
+def test_the_reminder_subject_and_the_mail_catchers_pages_carry_the_profiles_names(
+    profile: PortalProfile, make_account: MakeAccount, app: Flask, db: Session, catcher: MailCatcher, public_url: str
+) -> None:
+    account = make_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": 30}])
+    sub = account.subscriptions[0]
+    with app.app_context():
+        assert send_reminders(db, public_url) == 1
+
+    with urllib.request.urlopen(catcher.api_url + "/", timeout=10) as response:
+        inbox = parse_html(response.read().decode())
+    assert inbox.one("h1").text == profile.mail_catcher.inbox
+    on_page = {th.text.lower() for th in inbox.one("thead").find_all("th")}
+    assert set(headers(profile.mail_catcher.columns)) <= on_page
+    (link,) = [a for a in inbox.find_all("a") if a.text == profile.reminder_subject(sub.number, sub.renewal_date)]
+
+    with urllib.request.urlopen(catcher.api_url + str(link.get("href")), timeout=10) as response:
+        message = parse_html(response.read().decode())
+    shown(profile.mail_catcher.text_body, "mail_catcher.text_body", texts(message, "h2"), "a message's page")
+    shown(profile.mail_catcher.back, "mail_catcher.back", texts(message, "a"), "a message's page")
