@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from mock_portal.rules.payment import PAYMENT_METHODS
+from automation.profiles import PAYMENT_METHODS
 
 _NUMBER = re.compile(r"[0-9]{12}")  # not \d: that takes any script's digits
 _CSN = re.compile(r"[0-9]{10}")

@@ -29,6 +29,7 @@ from ..pages import (
     SubscriptionsPage,
     UnexpectedPage,
 )
+from ..profile import PortalProfile
 from .checks import check_emails, show_numbers, verify_checkout, verify_dates
 from .planning import MAX_PER_CHECKOUT, plan_checkouts
 from .results import RULE_RENEW_NOW, FlowError, RenewalResult, RuleBroken
@@ -57,9 +58,17 @@ class _Run:
     """One flow's shared state: where it is, what it saw before, what it ordered, and how long each step took."""
 
     def __init__(
-        self, page: Page, base_url: str, mailbox: Mailbox, renew_now: bool, email_timeout: float, email_settle: float
+        self,
+        page: Page,
+        base_url: str,
+        mailbox: Mailbox,
+        renew_now: bool,
+        email_timeout: float,
+        email_settle: float,
+        profile: PortalProfile | None,
     ) -> None:
         self.page, self.base_url, self.mailbox, self.renew_now = page, base_url, mailbox, renew_now
+        self.profile = profile
         self.email_timeout, self.email_settle = email_timeout, email_settle
         self.started = time.perf_counter()
         self.result = RenewalResult()
@@ -142,7 +151,7 @@ class _Run:
         )
         try:
             with self.step("read dates after"):
-                subscriptions = SubscriptionsPage.visit(self.page, self.base_url)
+                subscriptions = SubscriptionsPage.visit(self.page, self.base_url, self.profile)
                 after = {row.number: row for row in subscriptions.subscriptions(all_pages=True)}
                 today = subscriptions.today()
             self.result.subscriptions = verify_dates(self.orders, self.before, after, today)
@@ -167,12 +176,14 @@ def renew_one(
     via: Literal["list", "detail"] = "list",
     email_timeout: float = 10.0,
     email_settle: float = 0.5,
+    profile: PortalProfile | None = None,
 ) -> RenewalResult:
     """Renew one subscription (R6): Subscriptions and contracts → Renew (in the list, or on the product's page)
-    → cart → checkout (ticking Renew now when early and `renew_now`) → Place order; check dates and the one email."""
-    run = _Run(page, base_url, mailbox, renew_now, email_timeout, email_settle)
+    → cart → checkout (ticking Renew now when early and `renew_now`) → Place order; check dates and the one email.
+    `profile` names what the portal's pages show (default: the mock's, in English)."""
+    run = _Run(page, base_url, mailbox, renew_now, email_timeout, email_settle, profile)
     with run.step("sign in"):
-        portal = sign_in(page, base_url, credentials, storage_state)
+        portal = sign_in(page, base_url, credentials, storage_state, profile=profile)
     with run.step("read dates before"):
         subscriptions = run.read_before(portal, [number])
     with run.step(f"renew {number}"):
@@ -198,16 +209,18 @@ def renew_many(
     email_timeout: float = 10.0,
     email_settle: float = 0.5,
     progress: Progress | None = None,
+    profile: PortalProfile | None = None,
 ) -> RenewalResult:
     """Renew several subscriptions (R7) through Bulk actions › Renew, chosen by `numbers`, by whole groups
     (`groups`), or `all_eligible`; more than `limit` (100) are split into several checkouts. One order and one
-    email per (CSN, currency, payment method) in each checkout (R8); renewal dates must not move (R2)."""
+    email per (CSN, currency, payment method) in each checkout (R8); renewal dates must not move (R2). `profile`
+    names what the portal's pages show (default: the mock's, in English)."""
     numbers = list(dict.fromkeys(numbers))
     if sum([bool(numbers), groups is not None, all_eligible]) != 1:
         raise ValueError("choose subscriptions one way: numbers, groups=<filter> or all_eligible=True")
-    run = _Run(page, base_url, mailbox, renew_now, email_timeout, email_settle)
+    run = _Run(page, base_url, mailbox, renew_now, email_timeout, email_settle, profile)
     with run.step("sign in"):
-        portal = sign_in(page, base_url, credentials, storage_state)
+        portal = sign_in(page, base_url, credentials, storage_state, profile=profile)
     with run.step("read dates before"):
         subscriptions = run.read_before(portal, numbers)
     with run.step("select subscriptions"):

@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 from playwright.sync_api import Page
 
 from ..pages import AccountHome, PortalPage, SignInPage
+from ..profile import PortalProfile
 
 # Stored beside Playwright's own keys so a state saved for one user or portal is never reused for another.
 _OWNER_KEY = "renewals"
@@ -51,21 +52,28 @@ def save_storage_state(page: Page, path: str | Path, base_url: str, email: str) 
     target.write_text(json.dumps(state, indent=2))
 
 
-def sign_in(page: Page, base_url: str, credentials: SignInDetails, storage_state: str | Path | None = None) -> PortalPage:
+def sign_in(
+    page: Page,
+    base_url: str,
+    credentials: SignInDetails,
+    storage_state: str | Path | None = None,
+    *,
+    profile: PortalProfile | None = None,
+) -> PortalPage:
     """Open the signed-in portal: through a saved state when it is this user's and still valid, else the sign-in form
-    (then saving the state when a path is given)."""
+    (then saving the state when a path is given). `profile` names what the pages show (default: the mock's)."""
     base_url = base_url.rstrip("/")
     form: SignInPage | None = None
     if storage_state is not None:
         cookies = _saved_cookies(Path(storage_state), base_url, credentials.email)
         if cookies:
             page.context.add_cookies(cookies)  # type: ignore[arg-type]
-            form = SignInPage(page)
+            form = SignInPage(page, profile)
             form.check_response(page.goto(base_url + "/"))
             if not form.is_shown():
-                return AccountHome(page)
+                return AccountHome(page, profile)
     if form is None:
-        form = SignInPage.visit(page, base_url)
+        form = SignInPage.visit(page, base_url, profile)
     home = form.sign_in(credentials.email, credentials.password)
     if storage_state is not None:
         save_storage_state(page, storage_state, base_url, credentials.email)

@@ -9,7 +9,11 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import Locator, Page, Response
 
+from ..profile import PortalProfile, default_profile
+from . import paths
+
 if TYPE_CHECKING:
+    from .orders import OrderHistoryPage
     from .subscriptions import SubscriptionsPage
 
 
@@ -49,10 +53,12 @@ def iso_date(value: str | None, what: str) -> date:
 
 
 class BasePage:
-    """Any page: knows its Playwright page, its path, and how to submit a form and wait for what follows."""
+    """Any page: knows its Playwright page, its path, the portal's profile (every name it looks for), and how to
+    submit a form and wait for what follows."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, profile: PortalProfile | None = None) -> None:
         self.page = page
+        self.profile = profile or default_profile()
         self.main = page.get_by_role("main")
         self.alerts = self.main.get_by_role("alert")
         self.status: int | None = None  # HTTP status of the last document this object loaded
@@ -99,17 +105,28 @@ class BasePage:
 class PortalPage(BasePage):
     """A page of the signed-in portal, with the Billing and orders navigation."""
 
-    def __init__(self, page: Page) -> None:
-        super().__init__(page)
-        self.billing_nav = page.get_by_role("navigation", name="Billing and orders")
-        self.subscriptions_link = self.billing_nav.get_by_role("link", name="Subscriptions and contracts", exact=True)
-        self.cart_link = self.billing_nav.get_by_role("link", name="Cart", exact=True)
+    def __init__(self, page: Page, profile: PortalProfile | None = None) -> None:
+        super().__init__(page, profile)
+        nav = self.profile.navigation
+        self.billing_nav = page.get_by_role("navigation", name=nav.landmark)
+        self.subscriptions_link = self.billing_nav.get_by_role("link", name=nav.subscriptions, exact=True)
+        self.cart_link = self.billing_nav.get_by_role("link", name=nav.cart, exact=True)
+        self.order_history_link = self.billing_nav.get_by_role("link", name=nav.order_history, exact=True)
 
     def go_to_subscriptions(self) -> SubscriptionsPage:
         """Billing and orders › Subscriptions and contracts."""
-        from .subscriptions import SubscriptionsPage
+        from .subscriptions import SubscriptionsPage  # the one page every other leads back to: imported when used
 
         self._submit(self.subscriptions_link)
-        if not self.landed_at(SubscriptionsPage.PATH):
-            raise self._refused_or_unexpected("Subscriptions and contracts", "the subscriptions list")
-        return SubscriptionsPage(self.page)
+        if not self.landed_at(paths.SUBSCRIPTIONS):
+            raise self._refused_or_unexpected(self.profile.navigation.subscriptions, "the subscriptions list")
+        return SubscriptionsPage(self.page, self.profile)
+
+    def go_to_order_history(self) -> OrderHistoryPage:
+        """Billing and orders › Order history."""
+        from .orders import OrderHistoryPage
+
+        self._submit(self.order_history_link)
+        if not self.landed_at(OrderHistoryPage.PATH):
+            raise self._refused_or_unexpected(self.profile.navigation.order_history, "the order history")
+        return OrderHistoryPage(self.page, self.profile)

@@ -5,20 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from playwright.sync_api import Locator, Page
 
-from mock_portal.rules.payment import PAYMENT_LABELS
-
+from ..profile import PortalProfile, text_regex
+from . import paths
 from .base import PageError, PortalPage
-
-if TYPE_CHECKING:
-    from .cart import CartPage
-
-METHOD_BY_LABEL = {label: code for code, label in PAYMENT_LABELS.items()}
-_LEGEND = re.compile(r"CSN\s+(?P<csn>\S+)\s*·\s*(?P<currency>\S+)\s*·\s*(?P<label>.+)")
-_COUNT = re.compile(r"^\s*(\d+) selected\s*$")
+from .cart import CartPage
 
 _READ_GROUPS = """(sets) => sets.map((fs) => ({
   legend: (fs.querySelector("legend")?.textContent || "").trim(),
@@ -26,11 +20,6 @@ _READ_GROUPS = """(sets) => sets.map((fs) => ({
   labels: Array.from(fs.querySelectorAll('input[type="checkbox"]'), (box) =>
     Array.from(box.labels || [], (l) => l.textContent.trim()).join(" ")),
 }))"""
-
-
-def payment_label(method: str) -> str:
-    """The label the portal shows for a payment method code; a label is returned as it is."""
-    return PAYMENT_LABELS.get(method, method)
 
 
 @dataclass(frozen=True)
@@ -42,6 +31,7 @@ class BulkGroup:
     payment_method: str
     numbers: tuple[str, ...]
     total: int = 0  # eligible in the group, shown or not (a big group shows only its first rows)
+    method_label: str = ""  # the payment method as the page labels it
 
     @property
     def shown_whole(self) -> bool:
@@ -56,27 +46,29 @@ class BulkGroup:
     @property
     def payment_method_label(self) -> str:
         """The payment method as the portal shows it."""
-        return payment_label(self.payment_method)
+        return self.method_label or self.payment_method
 
 
 class BulkRenewPage(PortalPage):
     """The Renew subscriptions page."""
 
-    PATH = r"/bulk/renew"
+    PATH = paths.BULK_RENEW
 
-    def __init__(self, page: Page) -> None:
-        super().__init__(page)
-        self.heading = page.get_by_role("heading", name="Renew subscriptions", level=1)
+    def __init__(self, page: Page, profile: PortalProfile | None = None) -> None:
+        super().__init__(page, profile)
+        names = self.profile.bulk
+        self._count = text_regex(names.selected_count, {"count": r"\d+"})
+        self.heading = page.get_by_role("heading", name=names.heading, level=1)
         self.fieldsets = self.main.get_by_role("group")
-        self.live_count = self.main.get_by_text(_COUNT)
-        self.limit_warning = self.main.get_by_role("alert").filter(has_text="is the limit")
-        self.renew_selected_button = self.main.get_by_role("button", name="Renew selected", exact=True)
-        self.show_more_link = self.main.get_by_role("link", name=re.compile(r"^Show up to \d+ per group$"))
+        self.live_count = self.main.get_by_text(text_regex(names.selected_count, {"count": r"\d+"}, named=False))
+        limit = text_regex(names.limit_warning, {"limit": r"\d+"}, named=False, whole=False)
+        self.limit_warning = self.main.get_by_role("alert").filter(has_text=limit)
+        self.renew_selected_button = self.main.get_by_role("button", name=names.renew_selected, exact=True)
+        self.show_more_link = self.main.get_by_role("link", name=text_regex(names.show_more, {"count": r"\d+"}, named=False))
 
     def group(self, csn: str, currency: str, payment_method: str) -> Locator:
         """The fieldset whose legend names this CSN, currency and payment method (code or label)."""
-        parts = (csn, currency, payment_label(payment_method))
-        name = re.compile("".join(rf"(?=.*(?<!\w){re.escape(p)}(?!\w))" for p in parts))
+        name = self.profile.transaction_regex(named=False, csn=csn, currency=currency, payment_method=payment_method)
         return self.main.get_by_role("group", name=name)
 
     def checkbox(self, number: str, group: tuple[str, str, str] | None = None) -> Locator:
@@ -88,7 +80,7 @@ class BulkRenewPage(PortalPage):
         """Every group on the page with its subscription numbers."""
         self.heading.wait_for()
         raw: list[dict[str, Any]] = self.fieldsets.evaluate_all(_READ_GROUPS)
-        return [_group_from(entry) for entry in raw]
+        return [_group_from(entry, self.profile) for entry in raw]
 
     def select(self, numbers: Iterable[str], group: tuple[str, str, str] | None = None) -> None:
         """Tick the checkbox of each subscription (optionally all in one group: (CSN, currency, payment method))."""
@@ -102,14 +94,16 @@ class BulkRenewPage(PortalPage):
 
     def select_all(self, csn: str, currency: str, payment_method: str) -> None:
         """Tick Select all in one group."""
-        self.group(csn, currency, payment_method).get_by_role("checkbox", name="Select all", exact=True).check()
+        select_all = self.profile.bulk.select_all
+        self.group(csn, currency, payment_method).get_by_role("checkbox", name=select_all, exact=True).check()
 
     def selected_count(self) -> int:
         """The live count of selected subscriptions."""
-        match = _COUNT.match(self.live_count.inner_text())
+        text = self.live_count.inner_text()
+        match = self._count.match(text)
         if match is None:
-            raise PageError(f"the selection count reads {self.live_count.inner_text()!r}, not 'N selected'")
-        return int(match.group(1))
+            raise PageError(f"the selection count reads {text!r}, not {self.profile.bulk.selected_count!r}")
+        return int(match["count"])
 
     def error(self) -> str | None:
         """The page's refusal (from the server) or its live over-the-limit warning; None when neither shows."""
@@ -126,29 +120,27 @@ class BulkRenewPage(PortalPage):
             return self
         self._submit(self.show_more_link.first)
         if not self.landed_at(self.PATH):
-            raise self._refused_or_unexpected("Show up to 500 per group", "the Renew subscriptions page")
-        return BulkRenewPage(self.page)
+            raise self._refused_or_unexpected(self.profile.bulk.show_more, "the Renew subscriptions page")
+        return BulkRenewPage(self.page, self.profile)
 
     def renew_selected(self) -> CartPage:
         """Renew selected: the selection goes into the cart; raises PortalRefused with the page's message if refused."""
-        from .cart import CartPage
-
         self._submit(self.renew_selected_button)
-        if not self.landed_at(CartPage.PATH):
-            raise self._refused_or_unexpected("Renew selected", "the cart")
-        return CartPage(self.page)
+        if not self.landed_at(paths.CART):
+            raise self._refused_or_unexpected(self.profile.bulk.renew_selected, "the cart")
+        return CartPage(self.page, self.profile)
 
 
-def _group_from(entry: dict[str, Any]) -> BulkGroup:
+def _group_from(entry: dict[str, Any], profile: PortalProfile) -> BulkGroup:
     legend = entry["legend"]
-    match = _LEGEND.search(legend)
+    match = profile.transaction_regex().match(legend)
     if match is None:
-        raise PageError(f"group legend {legend!r} does not read 'CSN … · currency · payment method'")
-    label = match["label"].strip()
+        raise PageError(f"group legend {legend!r} does not read {profile.transaction!r}")
+    label = match["payment_method"].strip()
     numbers = []
     for text in entry["labels"]:
-        number = re.match(r"\s*(\d+)", text)
+        number = re.match(r"\s*([0-9]+)", text)
         if number:  # the Select all box has no number
             numbers.append(number.group(1))
     total = int(entry.get("total") or 0) or len(numbers)
-    return BulkGroup(match["csn"], match["currency"], METHOD_BY_LABEL.get(label, label), tuple(numbers), total)
+    return BulkGroup(match["csn"], match["currency"], profile.payment_code(label), tuple(numbers), total, label)

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from playwright.sync_api import Page
 
-from mock_portal.rules.payment import PAYMENT_LABELS
-
+from ..profile import PortalProfile
+from . import paths
 from .base import PortalPage, PortalRefused, UnexpectedPage
-from .cart import CartLine, read_lines
+from .confirmation import ConfirmationPage
+from .tables import CartLine, TransactionTotals, read_lines, read_totals
 
-if TYPE_CHECKING:
-    from .confirmation import ConfirmationPage
-
-_ON_FILE = "Payment method on file:"
 PAYMENT_REQUIRED = 402  # how the portal answers a Place order whose payment was declined
 
 
@@ -25,28 +20,35 @@ class PaymentDeclined(PortalRefused):
 class CheckoutPage(PortalPage):
     """`/checkout`."""
 
-    PATH = r"/checkout"
+    PATH = paths.CHECKOUT
 
-    def __init__(self, page: Page) -> None:
-        super().__init__(page)
-        self.heading = page.get_by_role("heading", name="Checkout", level=1)
+    def __init__(self, page: Page, profile: PortalProfile | None = None) -> None:
+        super().__init__(page, profile)
+        names = self.profile.checkout
+        self.heading = page.get_by_role("heading", name=names.heading, level=1)
         self.tables = self.main.get_by_role("table")
-        self.payment_notes = self.main.get_by_text(_ON_FILE)
-        self.renew_now = self.main.get_by_role("checkbox", name="Renew now", exact=True)
-        self.place_order_button = self.main.get_by_role("button", name="Place order", exact=True)
+        self.payment_notes = self.main.get_by_text(names.payment_on_file)
+        self.renew_now = self.main.get_by_role("checkbox", name=names.renew_now, exact=True)
+        self.place_order_button = self.main.get_by_role("button", name=names.place_order, exact=True)
 
     def lines(self) -> list[CartLine]:
         """Every renewal about to be ordered."""
         self.heading.wait_for()
-        return read_lines(self.tables)
+        return read_lines(self.tables, self.profile)
+
+    def transaction_totals(self) -> list[TransactionTotals]:
+        """Each order-to-be's subtotal, tax and total, as shown, in page order."""
+        self.heading.wait_for()
+        return read_totals(self.tables)
 
     def payment_methods(self) -> list[str]:
         """The payment method on file of each transaction, as labelled (e.g. "Credit card", "Konbini")."""
         self.heading.wait_for()
-        labels = sorted(PAYMENT_LABELS.values(), key=len, reverse=True)
+        on_file = self.profile.checkout.payment_on_file
+        labels = self.profile.payment_labels()
         found = []
         for note in self.payment_notes.all_inner_texts():
-            rest = note.split(_ON_FILE, 1)[-1].strip()
+            rest = note.split(on_file, 1)[-1].strip()
             found.append(next((label for label in labels if rest.startswith(label)), rest))
         return found
 
@@ -66,25 +68,22 @@ class CheckoutPage(PortalPage):
     def place_order(self) -> ConfirmationPage:
         """Place order; raises PortalRefused with the portal's message when it refuses (nothing is ordered then),
         PaymentDeclined when the refusal is a declined payment."""
-        from .confirmation import ConfirmationPage
-
         self._submit(self.place_order_button)
-        if not self.landed_at(ConfirmationPage.PATH):
-            problem = self._refused_or_unexpected("Place order", "the order confirmation")
+        if not self.landed_at(paths.CONFIRMATION):
+            problem = self._refused_or_unexpected(self.profile.checkout.place_order, "the order confirmation")
             if isinstance(problem, PortalRefused) and problem.status == PAYMENT_REQUIRED:
                 raise PaymentDeclined(problem.action, problem.message, problem.url, problem.status)
             raise problem
-        return ConfirmationPage(self.page)
+        return ConfirmationPage(self.page, self.profile)
 
     def place_order_expecting_refusal(self) -> str:
         """Place order when the portal should refuse; returns its message. Raises UnexpectedPage if it ordered."""
-        from .confirmation import ConfirmationPage
-
+        action = self.profile.checkout.place_order
         self._submit(self.place_order_button)
-        if self.is_at(ConfirmationPage.PATH):
-            orders = ConfirmationPage(self.page).order_numbers()
-            raise UnexpectedPage(f"Place order: expected a refusal, but the portal placed orders {orders}")
+        if self.is_at(paths.CONFIRMATION):
+            orders = ConfirmationPage(self.page, self.profile).order_numbers()
+            raise UnexpectedPage(f"{action}: expected a refusal, but the portal placed orders {orders}")
         message = self.error()
         if message is None:
-            raise UnexpectedPage(f"Place order: expected a refusal message, but {self.page.url} shows none")
+            raise UnexpectedPage(f"{action}: expected a refusal message, but {self.page.url} shows none")
         return message

@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from playwright.sync_api import Page
 
+from ..profile import PortalProfile, headers, text_regex
+from . import paths
 from .base import PortalPage, iso_date
-from .bulk_renew import METHOD_BY_LABEL
 
-_SUMMARY = re.compile(r"CSN\s+(?P<csn>\S+)\s*·\s*(?P<currency>\S+)\s*·\s*(?P<label>[^·]+?)\s*·")
-
-_READ_ORDERS = """(sections) => sections.map((section) => {
+# Each order's region: its number, its summary (the first paragraph) and its table, cells keyed by the profile's
+# field for their header (`heads`), with the date of any <time> in them.
+_READ_ORDERS = """(sections, heads) => sections.map((section) => {
   const table = section.querySelector("table");
-  const heads = Array.from(table?.tHead?.rows[0]?.cells || [], (c) => c.textContent.trim().toLowerCase());
+  const fields = Array.from(table?.tHead?.rows[0]?.cells || [],
+    (c) => heads[c.textContent.trim().replace(/\\s+/g, " ").toLowerCase()] || null);
   const rows = Array.from(table?.tBodies[0]?.rows || [], (row) => {
     const cells = {};
-    heads.forEach((h, i) => {
+    fields.forEach((f, i) => {
       const cell = row.cells[i];
-      if (!cell) return;
+      if (!f || !cell) return;
       const time = cell.querySelector("time");
-      cells[h] = { text: cell.innerText.trim(), datetime: time ? time.getAttribute("datetime") : null };
+      cells[f] = { text: cell.innerText.trim(), datetime: time ? time.getAttribute("datetime") : null };
     });
     return cells;
   });
@@ -66,13 +67,14 @@ class ConfirmedOrder:
 class ConfirmationPage(PortalPage):
     """`/checkout/confirmation`."""
 
-    PATH = r"/checkout/confirmation"
+    PATH = paths.CONFIRMATION
 
-    def __init__(self, page: Page) -> None:
-        super().__init__(page)
+    def __init__(self, page: Page, profile: PortalProfile | None = None) -> None:
+        super().__init__(page, profile)
         self.heading = page.get_by_role("heading", level=1)
         self.order_number_values = self.main.get_by_test_id("order-number")
-        self.order_sections = self.main.get_by_role("region", name=re.compile(r"^Order "))
+        order_region = text_regex(self.profile.confirmation.order, {"order": r"\S+"}, named=False)
+        self.order_sections = self.main.get_by_role("region", name=order_region)
 
     def order_numbers(self) -> list[str]:
         """Every order number shown, in page order."""
@@ -82,23 +84,23 @@ class ConfirmationPage(PortalPage):
     def orders(self) -> list[ConfirmedOrder]:
         """Every order with its transaction and its renewed subscriptions."""
         self.heading.wait_for()
-        raw: list[dict[str, Any]] = self.order_sections.evaluate_all(_READ_ORDERS)
-        return [_order_from(entry) for entry in raw]
+        raw: list[dict[str, Any]] = self.order_sections.evaluate_all(_READ_ORDERS, headers(self.profile.confirmation.columns))
+        return [_order_from(entry, self.profile) for entry in raw]
 
     def renewal_dates(self) -> dict[str, date]:
         """Subscription number → the renewal date shown for it."""
         return {line.number: line.renewal_date for order in self.orders() for line in order.lines}
 
 
-def _order_from(entry: dict[str, Any]) -> ConfirmedOrder:
+def _order_from(entry: dict[str, Any], profile: PortalProfile) -> ConfirmedOrder:
     summary = entry["summary"]
-    match = _SUMMARY.search(summary)
-    label = match["label"].strip() if match else ""
+    match = profile.transaction_regex(whole=False).search(summary)
+    label = match["payment_method"].strip() if match else ""
     lines = []
     for cells in entry["rows"]:
-        number = cells.get("subscription number", {}).get("text", "")
-        renewal = cells.get("renewal date", {}).get("datetime")
-        through = cells.get("renewed through", {}).get("datetime")
+        number = cells.get("number", {}).get("text", "")
+        renewal = cells.get("renewal_date", {}).get("datetime")
+        through = (cells.get("renewed_through") or cells.get("renews_through_once_paid") or {}).get("datetime")
         lines.append(
             ConfirmedLine(
                 number=number,
@@ -111,8 +113,8 @@ def _order_from(entry: dict[str, Any]) -> ConfirmedOrder:
         number=entry["number"],
         csn=match["csn"] if match else "",
         currency=match["currency"] if match else "",
-        payment_method=METHOD_BY_LABEL.get(label, label),
-        awaiting_payment="Awaiting payment" in summary,
+        payment_method=profile.payment_code(label),
+        awaiting_payment=profile.order_statuses.awaiting_payment in summary,
         summary=summary,
         lines=tuple(lines),
     )

@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from playwright.sync_api import Page
 
+from ..profile import PortalProfile
+from . import paths
 from .base import PortalPage, iso_date
-
-if TYPE_CHECKING:
-    from .cart import CartPage
+from .cart import CartPage
 
 
 class SubscriptionDetailPage(PortalPage):
     """`/subscriptions/<number>`, also where a reminder email's link lands."""
 
-    PATH = r"/subscriptions/[^/]+(/renew)?"
+    PATH = paths.DETAIL
 
-    def __init__(self, page: Page) -> None:
-        super().__init__(page)
+    def __init__(self, page: Page, profile: PortalProfile | None = None) -> None:
+        super().__init__(page, profile)
         self.heading = page.get_by_role("heading", level=1)
         self.renewal_date_value = self.main.get_by_test_id("renewal-date")
-        self.renew_button = self.main.get_by_role("button", name="Renew", exact=True)
+        self.renew_button = self.main.get_by_role("button", name=self.profile.detail.renew, exact=True)
         self.reason_text = self.main.get_by_test_id("renewal-reason")
 
     def product(self) -> str:
@@ -38,7 +37,7 @@ class SubscriptionDetailPage(PortalPage):
 
     def number(self) -> str:
         """The subscription number shown on the page."""
-        return self.facts().get("Subscription number", "")
+        return self.facts().get(self.profile.detail.facts.number, "")
 
     def renewal_date(self) -> date:
         """The renewal date shown."""
@@ -58,9 +57,7 @@ class SubscriptionDetailPage(PortalPage):
 
     def renew(self) -> CartPage:
         """Choose Renew; the renewal goes into the cart."""
-        from .cart import CartPage
-
         self._submit(self.renew_button)
-        if not self.landed_at(CartPage.PATH):
-            raise self._refused_or_unexpected("Renew", "the cart")
-        return CartPage(self.page)
+        if not self.landed_at(paths.CART):
+            raise self._refused_or_unexpected(self.profile.detail.renew, "the cart")
+        return CartPage(self.page, self.profile)

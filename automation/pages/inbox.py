@@ -7,13 +7,16 @@ from typing import Any
 
 from playwright.sync_api import Page
 
+from ..profile import PortalProfile, headers
 from .base import BasePage, PageError
 
-_READ_MESSAGES = """(table) => {
-  const heads = Array.from(table.tHead.rows[0].cells, (c) => c.textContent.trim().toLowerCase());
-  return Array.from(table.tBodies[0].rows).filter((row) => row.cells.length === heads.length).map((row) => {
+# `heads` maps a header (lower case, spaces collapsed) to its field in the profile's mail_catcher.columns.
+_READ_MESSAGES = """(table, heads) => {
+  const fields = Array.from(table.tHead.rows[0].cells,
+    (c) => heads[c.textContent.trim().replace(/\\s+/g, " ").toLowerCase()] || null);
+  return Array.from(table.tBodies[0].rows).filter((row) => row.cells.length === fields.length).map((row) => {
     const cells = {};
-    heads.forEach((h, i) => { cells[h] = row.cells[i].innerText.trim(); });
+    fields.forEach((f, i) => { if (f) cells[f] = row.cells[i].innerText.trim(); });
     return cells;
   });
 }"""
@@ -32,28 +35,28 @@ class InboxMessage:
 class InboxPage(BasePage):
     """The inbox: a table of caught messages whose subjects link to each message."""
 
-    def __init__(self, page: Page) -> None:
-        super().__init__(page)
-        self.heading = page.get_by_role("heading", name="Inbox", level=1)
+    def __init__(self, page: Page, profile: PortalProfile | None = None) -> None:
+        super().__init__(page, profile)
+        self.heading = page.get_by_role("heading", name=self.profile.mail_catcher.inbox, level=1)
         self.table = self.main.get_by_role("table")
 
     @classmethod
-    def visit(cls, page: Page, mail_url: str) -> InboxPage:
+    def visit(cls, page: Page, mail_url: str, profile: PortalProfile | None = None) -> InboxPage:
         """Open the inbox at the mail catcher's root URL (e.g. http://127.0.0.1:8025/)."""
         page.goto(mail_url.rstrip("/") + "/")
-        return cls(page)
+        return cls(page, profile)
 
     def refresh(self) -> InboxPage:
         """Reload the inbox to see newly arrived mail."""
         self.page.reload()
-        return InboxPage(self.page)
+        return InboxPage(self.page, self.profile)
 
     def messages(self) -> list[InboxMessage]:
         """Every message listed."""
         self.heading.wait_for()
-        rows: list[dict[str, Any]] = self.table.evaluate(_READ_MESSAGES)
+        rows: list[dict[str, Any]] = self.table.evaluate(_READ_MESSAGES, headers(self.profile.mail_catcher.columns))
         return [
-            InboxMessage(r.get("from", ""), r.get("to", ""), r.get("subject", ""), r.get("received", ""))
+            InboxMessage(r.get("sender", ""), r.get("to", ""), r.get("subject", ""), r.get("received", ""))
             for r in rows
         ]
 
@@ -64,18 +67,19 @@ class InboxPage(BasePage):
         if link.count() == 0:
             raise PageError(f"no message in the inbox at {self.page.url} has a subject containing {subject_contains!r}")
         self._submit(link.first)
-        return MessagePage(self.page)
+        return MessagePage(self.page, self.profile)
 
 
 class MessagePage(BasePage):
     """One caught message: its headers and text body."""
 
-    def __init__(self, page: Page) -> None:
-        super().__init__(page)
+    def __init__(self, page: Page, profile: PortalProfile | None = None) -> None:
+        super().__init__(page, profile)
+        names = self.profile.mail_catcher
         self.heading = page.get_by_role("heading", level=1)
-        self.text_body_heading = page.get_by_role("heading", name="Text body", exact=True)
+        self.text_body_heading = page.get_by_role("heading", name=names.text_body, exact=True)
         self.text_body = self.main.locator("pre").first
-        self.back_link = page.get_by_role("link", name="Back to the inbox", exact=True)
+        self.back_link = page.get_by_role("link", name=names.back, exact=True)
 
     def subject(self) -> str:
         """The message's subject."""
@@ -95,4 +99,4 @@ class MessagePage(BasePage):
     def back_to_inbox(self) -> InboxPage:
         """Back to the inbox."""
         self._submit(self.back_link)
-        return InboxPage(self.page)
+        return InboxPage(self.page, self.profile)

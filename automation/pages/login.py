@@ -4,34 +4,37 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
+from ..profile import PortalProfile
+from . import paths
 from .base import BasePage, PortalPage
 
 
 class AccountHome(PortalPage):
     """The account overview, shown right after signing in."""
 
-    PATH = r"/"
+    PATH = paths.HOME
 
-    def __init__(self, page: Page) -> None:
-        super().__init__(page)
+    def __init__(self, page: Page, profile: PortalProfile | None = None) -> None:
+        super().__init__(page, profile)
         self.heading = page.get_by_role("heading", level=1)
 
 
 class SignInPage(BasePage):
     """`/login`: Email, Password, Sign in."""
 
-    PATH = r"/login"
+    PATH = paths.SIGN_IN
 
-    def __init__(self, page: Page) -> None:
-        super().__init__(page)
-        self.email = page.get_by_label("Email", exact=True)
-        self.password = page.get_by_label("Password", exact=True)
-        self.sign_in_button = page.get_by_role("button", name="Sign in", exact=True)
+    def __init__(self, page: Page, profile: PortalProfile | None = None) -> None:
+        super().__init__(page, profile)
+        names = self.profile.sign_in
+        self.email = page.get_by_label(names.email, exact=True)
+        self.password = page.get_by_label(names.password, exact=True)
+        self.sign_in_button = page.get_by_role("button", name=names.submit, exact=True)
 
     @classmethod
-    def visit(cls, page: Page, base_url: str) -> SignInPage:
+    def visit(cls, page: Page, base_url: str, profile: PortalProfile | None = None) -> SignInPage:
         """Go to the portal's sign-in page."""
-        sign_in = cls(page)
+        sign_in = cls(page, profile)
         sign_in.check_response(page.goto(base_url.rstrip("/") + "/login"))
         return sign_in
 
@@ -45,5 +48,5 @@ class SignInPage(BasePage):
         self.password.fill(password)
         self._submit(self.sign_in_button)
         if self.is_at(self.PATH):
-            raise self._refused_or_unexpected("Sign in", "the account overview")
-        return AccountHome(self.page)
+            raise self._refused_or_unexpected(self.profile.sign_in.submit, "the account overview")
+        return AccountHome(self.page, self.profile)

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from playwright.sync_api import Locator, Page
 
+from ..profile import PortalProfile, headers, text_regex
+from . import paths
 from .base import PageError, PortalPage, iso_date
-
-if TYPE_CHECKING:
-    from .bulk_renew import BulkRenewPage
-    from .cart import CartPage
-    from .detail import SubscriptionDetailPage
+from .bulk_renew import BulkRenewPage
+from .cart import CartPage
+from .detail import SubscriptionDetailPage
 
 
 @dataclass(frozen=True)
@@ -34,17 +33,21 @@ class SubscriptionRow:
 
 
 # Reads every row of the list, and whether a next page follows, in one round trip (called on the main landmark).
-_READ_ROWS = """(main) => {
+# `names.heads` maps a header (lower case, spaces collapsed) to its field in the profile; `names.renew` is the
+# Renew button's name, `names.pagination` the pagination landmark's.
+_READ_ROWS = """(main, names) => {
   if (!main) return null;
   const table = main.querySelector("table");
-  const next = Boolean(main.querySelector('nav[aria-label="Pagination"] a[rel="next"]'));
+  const nav = Array.from(main.querySelectorAll("nav")).find((n) => n.getAttribute("aria-label") === names.pagination);
+  const next = Boolean(nav && nav.querySelector('a[rel="next"]'));
   if (!table || !table.tHead || !table.tBodies[0]) return { rows: [], next };
-  const heads = Array.from(table.tHead.rows[0].cells, (c) => c.textContent.trim().toLowerCase());
-  const rows = Array.from(table.tBodies[0].rows).filter((row) => row.cells.length === heads.length).map((row) => {
+  const fields = Array.from(table.tHead.rows[0].cells,
+    (c) => names.heads[c.textContent.trim().replace(/\\s+/g, " ").toLowerCase()] || null);
+  const rows = Array.from(table.tBodies[0].rows).filter((row) => row.cells.length === fields.length).map((row) => {
     const cells = {};
-    heads.forEach((h, i) => { cells[h] = row.cells[i].innerText.trim(); });
+    fields.forEach((f, i) => { if (f) cells[f] = row.cells[i].innerText.trim(); });
     const time = row.querySelector('[data-testid="renewal-date"] time');
-    const renew = Array.from(row.querySelectorAll("button")).some((b) => b.textContent.trim() === "Renew");
+    const renew = Array.from(row.querySelectorAll("button")).some((b) => b.textContent.trim() === names.renew);
     return { cells, date: time ? time.getAttribute("datetime") : null, renew };
   });
   return { rows, next };
@@ -54,30 +57,32 @@ _READ_ROWS = """(main) => {
 class SubscriptionsPage(PortalPage):
     """The list of the account's subscriptions."""
 
-    PATH = r"/subscriptions"
+    PATH = paths.SUBSCRIPTIONS
 
-    def __init__(self, page: Page) -> None:
-        super().__init__(page)
-        self.heading = page.get_by_role("heading", name="Subscriptions and contracts", level=1)
+    def __init__(self, page: Page, profile: PortalProfile | None = None) -> None:
+        super().__init__(page, profile)
+        names = self.profile.subscriptions
+        self.heading = page.get_by_role("heading", name=names.heading, level=1)
         self.table = self.main.get_by_role("table")
         self.rows = self.table.get_by_role("row")
-        self.bulk_actions = page.get_by_role("button", name="Bulk actions", exact=True)
+        self.bulk_actions = page.get_by_role("button", name=names.bulk_actions, exact=True)
         self.bulk_menu = page.get_by_role("menu")
-        self.bulk_renew_item = self.bulk_menu.get_by_role("menuitem", name="Renew", exact=True)
-        self.today_note = self.main.get_by_text(re.compile(r"^Today is "))
-        self.filters = self.main.get_by_role("search", name="Filter subscriptions")
-        self.search_box = self.filters.get_by_label("Search")
-        self.apply_filters = self.filters.get_by_role("button", name="Apply filters")
-        self.next_page_link = self.main.get_by_role("navigation", name="Pagination").get_by_role("link", name="Next page")
+        self.bulk_renew_item = self.bulk_menu.get_by_role("menuitem", name=names.bulk_renew, exact=True)
+        self.today_note = self.main.get_by_text(text_regex(names.today, named=False, whole=False))
+        self.filters = self.main.get_by_role("search", name=names.filters)
+        self.search_box = self.filters.get_by_label(names.search)
+        self.apply_filters = self.filters.get_by_role("button", name=names.apply_filters)
+        pagination = self.main.get_by_role("navigation", name=names.pagination)
+        self.next_page_link = pagination.get_by_role("link", name=names.next_page)
         # The numbers the list showed when `subscriptions()` last read it, and at which URL (a search or another
         # page of the list, even through this same object, makes them stale).
         self._shown: tuple[str, frozenset[str]] | None = None
 
     @classmethod
-    def visit(cls, page: Page, base_url: str) -> SubscriptionsPage:
+    def visit(cls, page: Page, base_url: str, profile: PortalProfile | None = None) -> SubscriptionsPage:
         """Go straight to the list by its address (sign in first); raises UnexpectedPage when the portal shows
         something else (e.g. the sign-in form, once the session has ended)."""
-        subscriptions = cls(page)
+        subscriptions = cls(page, profile)
         subscriptions.check_response(page.goto(base_url.rstrip("/") + "/subscriptions"))
         if not subscriptions.landed_at(cls.PATH):
             raise subscriptions._refused_or_unexpected("Open the subscriptions list", "the subscriptions list")
@@ -102,7 +107,7 @@ class SubscriptionsPage(PortalPage):
         """Search the list by subscription number or product name."""
         self.search_box.fill(text)
         self._submit(self.apply_filters)
-        return SubscriptionsPage(self.page)
+        return SubscriptionsPage(self.page, self.profile)
 
     def today(self) -> date | None:
         """The account's "today" as the page states it, or None when the page does not say."""
@@ -129,7 +134,9 @@ class SubscriptionsPage(PortalPage):
 
     def subscriptions(self, all_pages: bool = False) -> list[SubscriptionRow]:
         """Every row of this page, read at once; with `all_pages`, also those of the following pages."""
-        read: dict[str, Any] | None = self.main.evaluate_all(f"(mains) => ({_READ_ROWS})(mains[0])")
+        names = {"heads": headers(self.profile.subscriptions.columns), "renew": self.profile.subscriptions.renew,
+                 "pagination": self.profile.subscriptions.pagination}  # fmt: skip
+        read: dict[str, Any] | None = self.main.evaluate_all(f"(mains, names) => ({_READ_ROWS})(mains[0], names)", names)
         if read is None:
             raise PageError(f"the subscriptions list is not shown at {self.page.url} (no main landmark)")
         rows = [_row_from(entry) for entry in read["rows"]]
@@ -141,37 +148,36 @@ class SubscriptionsPage(PortalPage):
 
     def renew(self, number: str) -> CartPage:
         """Choose Renew on the row of `number`; the renewal goes into the cart."""
-        from .cart import CartPage
-
         self._submit(self._renew_button(number))
-        if not self.landed_at(CartPage.PATH):
-            raise self._refused_or_unexpected(f"Renew {number}", "the cart")
-        return CartPage(self.page)
+        if not self.landed_at(paths.CART):
+            raise self._refused_or_unexpected(f"{self.profile.subscriptions.renew} {number}", "the cart")
+        return CartPage(self.page, self.profile)
 
     def open(self, number: str) -> SubscriptionDetailPage:
         """Select the product of `number` to open its detail page."""
-        from .detail import SubscriptionDetailPage
-
         self._submit(self._existing_row(number).get_by_role("link").first)
-        return SubscriptionDetailPage(self.page)
+        return SubscriptionDetailPage(self.page, self.profile)
 
     def open_bulk_renew(self) -> BulkRenewPage:
         """Bulk actions › Renew."""
-        from .bulk_renew import BulkRenewPage
-
+        names = self.profile.subscriptions
         self.bulk_actions.click()
         self._submit(self.bulk_renew_item)
-        if not self.landed_at(BulkRenewPage.PATH):
-            raise self._refused_or_unexpected("Bulk actions › Renew", "the Renew subscriptions page")
-        return BulkRenewPage(self.page)
+        if not self.landed_at(paths.BULK_RENEW):
+            raise self._refused_or_unexpected(f"{names.bulk_actions} › {names.bulk_renew}", "the Renew subscriptions page")
+        return BulkRenewPage(self.page, self.profile)
+
+    def renew_button_of(self, number: str) -> Locator:
+        """The Renew button in the row of `number` on this page, as a locator (for web-first expectations)."""
+        return self.row(number).get_by_role("button", name=self.profile.subscriptions.renew, exact=True)
 
     def _renew_button(self, number: str) -> Locator:
-        return self._existing_row(number).get_by_role("button", name="Renew", exact=True)
+        return self._existing_row(number).get_by_role("button", name=self.profile.subscriptions.renew, exact=True)
 
 
 def _row_from(entry: dict[str, Any]) -> SubscriptionRow:
     cells: dict[str, str] = entry["cells"]
-    number = cells.get("subscription number", "")
+    number = cells.get("number", "")
     reason = None if entry["renew"] else (cells.get("renewal") or None)
     return SubscriptionRow(
         number=number,
@@ -179,7 +185,7 @@ def _row_from(entry: dict[str, Any]) -> SubscriptionRow:
         csn=cells.get("csn", ""),
         term=cells.get("term", ""),
         seats=int(cells.get("seats") or 0),
-        payment_method=cells.get("payment method", ""),
+        payment_method=cells.get("payment_method", ""),
         renewal_date=iso_date(entry["date"], f"renewal date of {number}"),
         status=cells.get("status", ""),
         can_renew=bool(entry["renew"]),
