@@ -17,7 +17,7 @@ from rich.console import Console
 from automation import report
 from automation.browser import BrowserOptions
 from automation.selection import Selection, SelectionError, build_selection
-from automation.settings import RenewSettings, SettingsError, renew_settings
+from automation.settings import RenewSettings, SettingsError, load_portal_profile, renew_settings
 
 app = typer.Typer(
     name="renewals",
@@ -74,6 +74,17 @@ StorageState = Annotated[
         envvar="RENEWALS_STORAGE_STATE",
         help="Saved sign-in to reuse and update; by default .renewals/HOST-PORT-EMAIL.json.",
         dir_okay=False,
+    ),
+]
+PortalProfileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--portal-profile",
+        envvar="RENEWALS_PORTAL_PROFILE",
+        metavar="PATH",
+        help="The portal's profile (TOML: its names, labels, date and money formats), or a shipped one's name; "
+        "default: the mock portal in English (mock-en).",
+        rich_help_panel=PORTAL,
     ),
 ]
 JsonOut = Annotated[bool, typer.Option("--json", envvar="RENEWALS_JSON", help="Print the result as JSON instead of tables.")]
@@ -147,13 +158,14 @@ def renew(
     storage_state: StorageState = None,
     json_output: JsonOut = False,
     trace: Trace = None,
+    portal_profile: PortalProfileOpt = None,
 ) -> None:
     """Renew subscriptions one at a time with their Renew button; check dates and the one email per order."""
     selection = _selection(numbers)
     settings = _settings(
         base_url=base_url, mailbox_url=mailbox_url, email=email, password=password,
         browser=BrowserOptions(browser_path=browser_path, connect=connect, cdp=cdp, headed=headed, slowmo=slowmo),
-        renew_now=renew_now, storage_state=storage_state, json=json_output, trace=trace,
+        renew_now=renew_now, storage_state=storage_state, json=json_output, trace=trace, portal_profile=portal_profile,
     )  # fmt: skip
     _renew(settings, selection, bulk=False)
 
@@ -193,13 +205,14 @@ def bulk_renew(
     storage_state: StorageState = None,
     json_output: JsonOut = False,
     trace: Trace = None,
+    portal_profile: PortalProfileOpt = None,
 ) -> None:
     """Renew many subscriptions through Bulk actions › Renew: by numbers, by a filter, or --all-eligible."""
     selection = _selection(numbers, csn=csn, currency=currency, payment_method=payment_method, all_eligible=all_eligible)
     settings = _settings(
         base_url=base_url, mailbox_url=mailbox_url, email=email, password=password,
         browser=BrowserOptions(browser_path=browser_path, connect=connect, cdp=cdp, headed=headed, slowmo=slowmo),
-        renew_now=renew_now, storage_state=storage_state, json=json_output, trace=trace,
+        renew_now=renew_now, storage_state=storage_state, json=json_output, trace=trace, portal_profile=portal_profile,
     )  # fmt: skip
     _renew(settings, selection, bulk=True)
 
@@ -263,15 +276,21 @@ def demo(
     seed: Annotated[
         int | None, typer.Option(envvar="RENEWALS_DEMO_SEED", help="Seed for the demo account's made-up data.")
     ] = None,
+    portal_profile: PortalProfileOpt = None,
 ) -> None:
     """Record the narrated renewal demo: one early renewal, a bulk renewal over two groups, the inbox."""
     from automation.browser import BrowserNotFound
     from automation.demo import DemoOptions, run_demo
     from automation.flows import FlowError, RuleBroken
 
-    browser = replace(BrowserOptions.from_env(), headed=headed, slowmo=slowmo)
     try:
-        result = run_demo(DemoOptions(out=out_dir, browser=browser, video=not no_video, seed=seed), say=_say)
+        profile = load_portal_profile(portal_profile)
+    except SettingsError as error:
+        raise typer.BadParameter(str(error), param_hint=error.hint) from None
+    browser = replace(BrowserOptions.from_env(), headed=headed, slowmo=slowmo)
+    options = DemoOptions(out=out_dir, browser=browser, video=not no_video, seed=seed, profile=profile)
+    try:
+        result = run_demo(options, say=_say)
     except (RuleBroken, FlowError, BrowserNotFound) as error:
         raise _fail(str(error)) from None
     out.print(report.renewal_table([result.single, result.bulk]))

@@ -12,10 +12,11 @@ from typing import Any
 from playwright.sync_api import Page, ViewportSize, sync_playwright
 
 from .browser import BrowserOptions, launch_browser
-from .local_portal import LocalPortal
 from .flows import RULE_ONE_EMAIL, RenewalResult, RuleBroken, renew_many, renew_one
+from .local_portal import LocalPortal
 from .mailbox import Mailbox
 from .pages.inbox import InboxPage
+from .profile import PortalProfile, default_profile
 
 VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 READING_PAUSE_MS = 2500
@@ -31,6 +32,7 @@ class DemoOptions:
     browser: BrowserOptions = field(default_factory=BrowserOptions)
     video: bool = True
     seed: int | None = None
+    profile: PortalProfile | None = None  # None: the mock portal in English
 
 
 @dataclass(frozen=True)
@@ -57,20 +59,21 @@ def _chapter(page: Page, title: str, description: str, video: bool) -> None:
         page.screencast.show_chapter(title, description=description, duration=2500)
 
 
-def _show_inbox(page: Page, mail_url: str, video: bool) -> int:
+def _show_inbox(page: Page, mail_url: str, video: bool, profile: PortalProfile) -> int:
     """Open the inbox, count the confirmations listed there and, on video, open one of them."""
-    inbox = InboxPage.visit(page, mail_url)
-    count = sum("Order confirmation" in m.subject for m in inbox.messages())
+    inbox = InboxPage.visit(page, mail_url, profile)
+    confirmation = profile.confirmation_subject_prefix()
+    count = sum(m.subject.startswith(confirmation) for m in inbox.messages())
     if video:
         _chapter(page, "One email per transaction", f"{count} orders, {count} confirmation emails.", video)
-        inbox.open_message("Order confirmation")
+        inbox.open_message(confirmation)
         page.wait_for_timeout(READING_PAUSE_MS)  # pacing for viewers of the recording, not a wait for the app
     return count
 
 
 def run_demo(options: DemoOptions, say: Callable[[str], None] = print) -> DemoResult:
     """Start a private portal, seed the demo account, record the narrated renewals and write the artifacts."""
-    out = options.out
+    out, profile = options.out, options.profile or default_profile()
     out.mkdir(parents=True, exist_ok=True)
     video_path, trace_path, summary_path = out / "demo.webm", out / "trace.zip", out / "summary.json"
     with tempfile.TemporaryDirectory(prefix="renewals-demo-") as workdir:
@@ -101,16 +104,18 @@ def run_demo(options: DemoOptions, say: Callable[[str], None] = print) -> DemoRe
                     )
                     say("renewing one subscription early (Renew now)")
                     single = renew_one(
-                        page, stack.base_url, mailbox, demo.subscriptions[SINGLE_CASE], creds, renew_now=True, storage_state=state
-                    )
+                        page, stack.base_url, mailbox, demo.subscriptions[SINGLE_CASE], creds,
+                        renew_now=True, storage_state=state, profile=profile,
+                    )  # fmt: skip
                     _chapter(
                         page, "Renew several at once", "Bulk actions › Renew, a selection spanning two groups.", options.video
                     )
                     say("renewing several subscriptions across two groups")
                     bulk = renew_many(
-                        page, stack.base_url, mailbox, [demo.subscriptions[c] for c in BULK_CASES], creds, storage_state=state
-                    )
-                    emails = _show_inbox(page, mail_url, options.video)
+                        page, stack.base_url, mailbox, [demo.subscriptions[c] for c in BULK_CASES], creds,
+                        storage_state=state, profile=profile,
+                    )  # fmt: skip
+                    emails = _show_inbox(page, mail_url, options.video, profile)
                     page.goto(f"{stack.base_url}/subscriptions")  # the list: the renewal dates did not move
                     orders = len(single.orders) + len(bulk.orders)
                     _chapter(

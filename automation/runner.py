@@ -56,7 +56,7 @@ def run(settings: RenewSettings, selection: Selection, *, bulk: bool, console: C
                     outcome.results.append(
                         renew_one(
                             page, settings.base_url, mailbox, number, settings,
-                            renew_now=settings.renew_now, storage_state=settings.storage_state,
+                            renew_now=settings.renew_now, storage_state=settings.storage_state, profile=settings.profile,
                         )
                     )  # fmt: skip
                     tick(index, len(selection.numbers), f"renewed {number}")
@@ -77,6 +77,7 @@ def _bulk(page: Page, settings: RenewSettings, mailbox: Mailbox, selection: Sele
         renew_now=settings.renew_now,
         storage_state=settings.storage_state,
         progress=tick,
+        profile=settings.profile,
     )
 
 

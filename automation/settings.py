@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from automation.browser import BrowserOptions
+
+if TYPE_CHECKING:  # loading a profile imports pydantic: only a run that uses one pays for it
+    from automation.profile import PortalProfile
 
 STATE_DIR = Path(".renewals")
 
@@ -33,6 +37,23 @@ class RenewSettings:
     storage_state: Path | None = None
     json: bool = False
     trace: Path | None = None
+    profile: PortalProfile | None = None  # None: the default profile (the mock portal in English)
+
+
+PROFILE_HINT = "--portal-profile / RENEWALS_PORTAL_PROFILE"
+
+
+def load_portal_profile(path: str | Path | None) -> PortalProfile | None:
+    """The profile at `path` (a TOML file or a shipped profile's name), None for the default; a bad one raises
+    SettingsError naming the file and the field."""
+    if path is None or str(path) == "":
+        return None
+    from automation.profile import ProfileError, load_profile
+
+    try:
+        return load_profile(path)
+    except ProfileError as error:
+        raise SettingsError(str(error), PROFILE_HINT) from None
 
 
 def default_storage_state(base_url: str, email: str, state_dir: Path = STATE_DIR) -> Path:
@@ -60,6 +81,7 @@ def renew_settings(
     storage_state: Path | None = None,
     json: bool = False,
     trace: Path | None = None,
+    portal_profile: str | Path | None = None,
 ) -> RenewSettings:
     """Check what the parsed options say and fill in the defaults that depend on others."""
     if not email:
@@ -79,4 +101,5 @@ def renew_settings(
         storage_state=storage_state or default_storage_state(base_url, email),
         json=json,
         trace=trace,
+        profile=load_portal_profile(portal_profile),
     )

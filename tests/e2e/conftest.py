@@ -26,6 +26,7 @@ from automation.flows import RULE_ONE_EMAIL, sign_in
 from automation.local_portal import LocalPortal
 from automation.mailbox import Mailbox, MailboxTimeout, Message, UnexpectedMessages
 from automation.pages import PortalPage, SignInPage, SubscriptionsPage
+from automation.profile import PortalProfile, ProfileError, load_profile
 
 E2E_DIR = Path(__file__).parent
 # Every account made here lives on this date (its own clock), so the window edges are the same whatever day CI runs.
@@ -60,6 +61,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=os.environ.get("RENEWALS_CDP") or None,
         metavar="HTTP_URL",
         help="Attach to a Chromium started with --remote-debugging-port, e.g. http://127.0.0.1:9222 (env RENEWALS_CDP).",
+    )
+    group.addoption(
+        "--portal-profile",
+        default=os.environ.get("RENEWALS_PORTAL_PROFILE") or None,
+        metavar="PATH",
+        help="The portal's profile: a TOML file naming what its pages show, or a shipped profile's name "
+        "(env RENEWALS_PORTAL_PROFILE; default mock-en, the mock portal in English).",
     )
     group.addoption(
         "--e2e-retries",
@@ -177,6 +185,15 @@ def mailbox(portal: Portal) -> Mailbox:
 
 
 @pytest.fixture(scope="session")
+def profile(pytestconfig: pytest.Config) -> PortalProfile:
+    """The portal's vocabulary (--portal-profile): page objects and flows take every name from it."""
+    try:
+        return load_profile(pytestconfig.getoption("--portal-profile", default=None))
+    except ProfileError as error:
+        pytest.fail(f"--portal-profile / RENEWALS_PORTAL_PROFILE: {error}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
 def today() -> date:
     """The day every account's clock shows unless a test says otherwise."""
     return TODAY
@@ -237,11 +254,11 @@ def storage_state(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def sign_in_as(page: Page, base_url: str, storage_state: Path) -> SignInAs:
+def sign_in_as(page: Page, base_url: str, storage_state: Path, profile: PortalProfile) -> SignInAs:
     """Factory: sign a user of an account in on the test's page through the flows' sign_in, saving the state."""
 
     def sign(account: AccountData, user: int = 0) -> PortalPage:
-        return sign_in(page, base_url, account.users[user], storage_state)
+        return sign_in(page, base_url, account.users[user], storage_state, profile=profile)
 
     return sign
 
@@ -253,7 +270,9 @@ def signed_in(sign_in_as: SignInAs, account: AccountData) -> PortalPage:
 
 
 @pytest.fixture(scope="session")
-def saved_sign_in(browser: Browser, base_url: str, tmp_path_factory: pytest.TempPathFactory) -> Callable[[AccountData], Path]:
+def saved_sign_in(
+    browser: Browser, base_url: str, tmp_path_factory: pytest.TempPathFactory, profile: PortalProfile
+) -> Callable[[AccountData], Path]:
     """Factory for read-only modules: sign a user in once in a throwaway context and return the storage state,
     which the module passes to every context through `browser_context_args`."""
 
@@ -261,7 +280,7 @@ def saved_sign_in(browser: Browser, base_url: str, tmp_path_factory: pytest.Temp
         state = tmp_path_factory.mktemp("signed-in") / "storage-state.json"
         context = browser.new_context(base_url=base_url)
         try:
-            sign_in(context.new_page(), base_url, account.user, state)
+            sign_in(context.new_page(), base_url, account.user, state, profile=profile)
         finally:
             context.close()
         return state
@@ -273,9 +292,9 @@ def saved_sign_in(browser: Browser, base_url: str, tmp_path_factory: pytest.Temp
 
 
 @pytest.fixture
-def sign_in_page(page: Page, base_url: str) -> SignInPage:
+def sign_in_page(page: Page, base_url: str, profile: PortalProfile) -> SignInPage:
     """The sign-in page, nobody signed in."""
-    return SignInPage.visit(page, base_url)
+    return SignInPage.visit(page, base_url, profile)
 
 
 @pytest.fixture
@@ -288,12 +307,12 @@ def subscriptions_page(signed_in: PortalPage) -> SubscriptionsPage:
 
 
 @pytest.fixture
-def confirmation_emails(mailbox: Mailbox) -> ConfirmationEmails:
+def confirmation_emails(mailbox: Mailbox, profile: PortalProfile) -> ConfirmationEmails:
     """Factory: wait for exactly `count` order confirmations to the account's user (none more arrive in the
     settle time) and return them; a different count fails naming R8."""
 
     def read(account: AccountData, count: int) -> list[Message]:
-        query = f'to:{account.user.email} subject:"Order confirmation"'
+        query = f'to:{account.user.email} subject:"{profile.confirmation_subject_prefix()}"'
         try:
             found = mailbox.wait_for(query, count, timeout=EMAIL_TIMEOUT, settle=EMAIL_SETTLE)
         except (MailboxTimeout, UnexpectedMessages) as error:
