@@ -140,6 +140,9 @@ def _pytest(tree: Path, env: dict[str, str], args: Sequence[str], log: Path, tim
         except subprocess.TimeoutExpired:
             _stop(process)
             return None
+        except KeyboardInterrupt:  # Ctrl-C reaches only this process: pytest leads its own session
+            _stop(process)
+            raise
 
 
 def _rules_first(test_file: Path) -> tuple[int, str]:
