@@ -10,7 +10,9 @@ from .confirmation import ConfirmationPage, ConfirmedLine, ConfirmedOrder
 from .detail import SubscriptionDetailPage
 from .inbox import InboxMessage, InboxPage, MessagePage
 from .login import AccountHome, SignInPage
+from .orders import HistoryOrder, OrderHistoryPage
 from .subscriptions import SubscriptionRow, SubscriptionsPage
+from .tables import TransactionTotals
 
 __all__ = [
     "AccountHome",
@@ -22,9 +24,11 @@ __all__ = [
     "ConfirmationPage",
     "ConfirmedLine",
     "ConfirmedOrder",
+    "HistoryOrder",
     "InboxMessage",
     "InboxPage",
     "MessagePage",
+    "OrderHistoryPage",
     "PageError",
     "PaymentDeclined",
     "PortalPage",
@@ -34,5 +38,6 @@ __all__ = [
     "SubscriptionDetailPage",
     "SubscriptionRow",
     "SubscriptionsPage",
+    "TransactionTotals",
     "UnexpectedPage",
 ]
