@@ -248,7 +248,7 @@ def serve(
         bool, typer.Option("--force", envvar="PORTAL_FORCE", help="Allow --testing on an address other machines can reach.")
     ] = False,
 ) -> None:
-    """Run the portal, the SMTP catcher and the mail API with the demo account (same as `python -m mock_portal`)."""
+    """Run the local mock portal, its SMTP catcher and mail API, with the demo account."""
     from automation.local_portal import serve as serve_mock
 
     values = {"--host": host, "--port": port, "--smtp-port": smtp_port, "--mail-port": mail_port,

@@ -184,8 +184,8 @@ class Mailbox:
         except OSError as error:  # refused, reset, DNS failure, timeout
             reason = getattr(error, "reason", error)
             raise MailboxUnavailable(
-                f"cannot reach the mail API at {url} ({reason}); the mail catcher "
-                "(mock_portal.mailcatcher.MailCatcher) or Mailpit must be running there"
+                f"cannot reach the mail API at {url} ({reason}); the portal's mail catcher "
+                "(`renewals serve` starts one) or Mailpit must be running there"
             ) from error
         return json.loads(payload) if is_json else {}
 

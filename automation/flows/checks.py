@@ -7,11 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from threading import Event
 
-from mock_portal.rules.terms import TERM_LABELS, add_term
-
 from ..mailbox import Mailbox, MailboxError, MailboxTimeout, UnexpectedMessages
 from ..pages import CartLine, ConfirmedLine, ConfirmedOrder, SubscriptionRow
-from .planning import MAX_PER_CHECKOUT
+from ..profile import PortalProfile, default_profile
+from ..rules import MAX_PER_CHECKOUT, date_in_force, possible_term_ends
 from .results import (
     RULE_DATES,
     RULE_EMAIL_LISTS,
@@ -23,8 +22,6 @@ from .results import (
     RenewedSubscription,
     RuleBroken,
 )
-
-TERM_BY_LABEL = {label: code for code, label in TERM_LABELS.items()}
 
 
 def verify_checkout(step: str, lines: list[CartLine], orders: list[ConfirmedOrder]) -> None:
@@ -52,22 +49,27 @@ def verify_checkout(step: str, lines: list[CartLine], orders: list[ConfirmedOrde
 
 
 def verify_dates(
-    orders: list[ConfirmedOrder], before: dict[str, SubscriptionRow], after: dict[str, SubscriptionRow], today: date | None
+    orders: list[ConfirmedOrder],
+    before: dict[str, SubscriptionRow],
+    after: dict[str, SubscriptionRow],
+    today: date | None,
+    profile: PortalProfile | None = None,
 ) -> list[RenewedSubscription]:
-    """Each renewed term starts at the unchanged renewal date and runs one term; the list shows the same anniversary."""
+    """Each renewed term starts at the unchanged renewal date and runs one term (by the harness's own rules, the
+    term read through the profile); the list shows the same anniversary, or the term's end once today passed it."""
+    profile = profile or default_profile()
     renewed = []
     for order in orders:
         for line in order.lines:
             row = before[line.number]
-            _check_line_dates(order.number, line, row)
+            _check_line_dates(order.number, line, row, profile)
             listed = after[line.number].renewal_date if line.number in after else None
-            # Once today passes the old date, a paid term rolls the anniversary forward to exactly one term later;
-            # an order awaiting a Konbini/ATM payment has paid nothing yet, so its date stays put.
-            rolls = line.renewed_through is not None and not order.awaiting_payment
-            if today is None:
-                expected = [row.renewal_date] + ([line.renewed_through] if rolls else [])
+            # An order awaiting a Konbini/ATM payment has paid nothing yet, so its date stays put.
+            paid = None if order.awaiting_payment else line.renewed_through
+            if today is None:  # the page does not say which day it is: before or after the old date
+                expected = [row.renewal_date] + ([paid] if paid else [])
             else:
-                expected = [line.renewed_through if rolls and today > row.renewal_date else row.renewal_date]
+                expected = [date_in_force(row.renewal_date, paid, today)]
             if listed is None or listed not in expected:
                 raise RuleBroken(
                     RULE_DATES,
@@ -81,42 +83,55 @@ def verify_dates(
     return renewed
 
 
-def _check_line_dates(order: str, line: ConfirmedLine, row: SubscriptionRow) -> None:
+def _check_line_dates(order: str, line: ConfirmedLine, row: SubscriptionRow, profile: PortalProfile) -> None:
     if line.renewal_date != row.renewal_date:
         raise RuleBroken(
             RULE_DATES,
             f"subscription {line.number}: renewal date {row.renewal_date} before, "
             f"but order {order}'s confirmation shows {line.renewal_date}",
         )
-    term = TERM_BY_LABEL.get(row.term)
-    if term is not None and line.renewed_through is not None:
-        expected = add_term(row.renewal_date, term)
-        if line.renewed_through != expected:
-            raise RuleBroken(
-                RULE_DATES,
-                f"subscription {line.number}: order {order} renews through {line.renewed_through}, but a "
-                f"{row.term.lower()} term from the unchanged date {row.renewal_date} runs through {expected}",
-            )
+    if line.renewed_through is None:
+        return
+    try:
+        term = profile.term_code(row.term)
+    except (KeyError, ValueError) as error:
+        raise FlowError("read dates before", f"subscription {line.number}: the list shows term {row.term!r}: {error}") from None
+    # The list shows the renewal date, not the day the subscription started on: a month's last day may be a clamped
+    # later anchor (28 Feb from a 29th), so each end such an anchor gives is right.
+    expected = sorted(possible_term_ends(row.renewal_date, term))
+    if line.renewed_through not in expected:
+        raise RuleBroken(
+            RULE_DATES,
+            f"subscription {line.number}: order {order} renews through {line.renewed_through}, but a "
+            f"{row.term} term from the unchanged date {row.renewal_date} runs through "
+            f"{' or '.join(str(d) for d in expected)}",
+        )
 
 
 def check_emails(
-    mailbox: Mailbox, orders: list[ConfirmedOrder], timeout: float, settle: float, cancel: Event | None = None
+    mailbox: Mailbox,
+    orders: list[ConfirmedOrder],
+    timeout: float,
+    settle: float,
+    cancel: Event | None = None,
+    profile: PortalProfile | None = None,
 ) -> dict[str, list[EmailFound]]:
     """Exactly one confirmation email per order, listing each of its subscriptions with its renewal date (R8).
     Orders are waited for side by side, so the settle time is paid once rather than once per order; setting
     `cancel` stops every wait (the caller has failed already and no longer needs the answer)."""
     if not orders:
         return {}
+    profile = profile or default_profile()
     with ThreadPoolExecutor(max_workers=min(8, len(orders))) as pool:
-        futures = [pool.submit(_one_email, mailbox, order, timeout, settle, cancel) for order in orders]
+        futures = [pool.submit(_one_email, mailbox, order, timeout, settle, cancel, profile) for order in orders]
         found = [future.result() for future in futures]  # the first failure, in order, propagates
     return {order.number: emails for order, emails in zip(orders, found, strict=True)}
 
 
 def _one_email(
-    mailbox: Mailbox, order: ConfirmedOrder, timeout: float, settle: float, cancel: Event | None
+    mailbox: Mailbox, order: ConfirmedOrder, timeout: float, settle: float, cancel: Event | None, profile: PortalProfile
 ) -> list[EmailFound]:
-    query = f'subject:"Order confirmation {order.number}"'
+    query = f'subject:"{profile.confirmation_subject(order.number)}"'
     try:
         summaries = mailbox.wait_for(query, 1, timeout=timeout, settle=settle, cancel=cancel)
     except MailboxTimeout as error:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from typing import TypeVar
 
-MAX_PER_CHECKOUT = 100  # R7
+from ..rules import MAX_PER_CHECKOUT  # R7
+
 K = TypeVar("K", bound=Hashable)
 
 

@@ -147,14 +147,14 @@ class _Run:
         mail_watch = ThreadPoolExecutor(max_workers=1, thread_name_prefix="confirmation-emails")
         no_longer_needed = threading.Event()  # set when the dates fail first: the watch stops instead of waiting on
         emails = mail_watch.submit(
-            check_emails, self.mailbox, self.orders, self.email_timeout, self.email_settle, no_longer_needed
+            check_emails, self.mailbox, self.orders, self.email_timeout, self.email_settle, no_longer_needed, self.profile
         )
         try:
             with self.step("read dates after"):
                 subscriptions = SubscriptionsPage.visit(self.page, self.base_url, self.profile)
                 after = {row.number: row for row in subscriptions.subscriptions(all_pages=True)}
                 today = subscriptions.today()
-            self.result.subscriptions = verify_dates(self.orders, self.before, after, today)
+            self.result.subscriptions = verify_dates(self.orders, self.before, after, today, self.profile)
             with self.step("confirmation emails"):
                 self.result.emails = emails.result()
         finally:
