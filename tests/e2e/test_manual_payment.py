@@ -14,6 +14,8 @@ from automation.admin import PortalAdmin
 from automation.flows import RULE_DATES, RULE_ONE_EMAIL, renew_one
 from automation.mailbox import Mailbox
 from automation.pages import SubscriptionsPage
+from automation.profile import PortalProfile
+from automation.rules import Reason, term_end
 
 RULE_INSTRUCTIONS = "R5 the confirmation email of a Konbini / ATM order carries the payment instructions"
 
@@ -21,41 +23,42 @@ RULE_INSTRUCTIONS = "R5 the confirmation email of a Konbini / ATM order carries 
 @pytest.mark.parametrize("method", ["konbini", "atm_bank_transfer"])
 def test_manual_payment_waits_for_the_payment_and_completes_without_a_second_email(
     page: Page, base_url: str, mailbox: Mailbox, admin: PortalAdmin, make_account, storage_state: Path,
-    confirmation_emails, today: date, method: str,
+    confirmation_emails, today: date, method: str, profile: PortalProfile,
 ) -> None:
     renewal_date = today + timedelta(days=20)
     account = make_account(subscriptions=[{"renewal_date": renewal_date, "term": "annual", "payment_method": method}])
     number = account.numbers[0]
 
-    result = renew_one(page, base_url, mailbox, number, account.user, storage_state=storage_state)
+    result = renew_one(page, base_url, mailbox, number, account.user, storage_state=storage_state, profile=profile)
 
     [order] = admin.orders(account.id)
     assert (order.number, order.status) == (result.orders[0], "awaiting_payment"), (
         f"R4 a {method} order waits for its payment: {order.number} is {order.status!r}"
     )
     [email] = confirmation_emails(account, 1)
-    assert "Awaiting payment" in email.text, f"{RULE_INSTRUCTIONS}: the email should say the order awaits payment"
+    awaiting = profile.order_status_label("awaiting_payment")
+    assert awaiting in email.text, f"{RULE_INSTRUCTIONS}: the email should say the order awaits payment ({awaiting!r})"
     how = re.search(r"payment number (\d+), by (\d{4}-\d{2}-\d{2})", email.text)
     assert how is not None, f"{RULE_INSTRUCTIONS}: no payment number and deadline in {email.subject!r}:\n{email.text}"
     assert date.fromisoformat(how[2]) > today, f"{RULE_INSTRUCTIONS}: the deadline {how[2]} has already passed"
-    subscriptions = SubscriptionsPage.visit(page, base_url)
+    subscriptions = SubscriptionsPage.visit(page, base_url, profile)
     expect(
         subscriptions.row(number).get_by_test_id("renewal-reason"), "R4 the list shows the renewal waiting for its payment"
-    ).to_contain_text("Awaiting payment")
+    ).to_have_text(profile.reason_text(Reason.AWAITING_PAYMENT))
 
     paid = admin.record_payment(order.number)
 
     assert paid.status == "complete", f"R4 recording the payment completes order {order.number}: it is {paid.status!r}"
-    through = renewal_date.replace(year=renewal_date.year + 1)
+    through = term_end(renewal_date, "annual")
     [state] = admin.subscriptions(account.id)
     assert (state.renewal_date, state.renewed_through) == (renewal_date, through), (
         f"{RULE_DATES}: once paid, {number} renews from {renewal_date} through {through}; "
         f"the portal has {state.renewal_date} through {state.renewed_through}"
     )
-    detail = SubscriptionsPage.visit(page, base_url).open(number)
+    detail = SubscriptionsPage.visit(page, base_url, profile).open(number)
     expect(detail.renewal_date_value.get_by_role("time"), RULE_DATES).to_have_attribute("datetime", renewal_date.isoformat())
-    expect(detail.main.get_by_test_id("renewal-reason"), "the renewal is complete once paid").to_contain_text(
-        "Already renewed through"
+    expect(detail.reason_text, "the renewal is complete once paid").to_have_text(
+        profile.reason_text(Reason.ALREADY_RENEWED, through)
     )
     again = confirmation_emails(account, 1)
     assert [e.id for e in again] == [email.id], f"{RULE_ONE_EMAIL}: recording the payment sent another confirmation"

@@ -11,18 +11,21 @@ from playwright.sync_api import Page, expect
 from automation.admin import PortalAdmin
 from automation.mailbox import Mailbox
 from automation.pages import SignInPage, SubscriptionDetailPage
+from automation.profile import PortalProfile
 
 RULE_REMINDER = "R3 an email is sent before the renewal date, and its link opens the renewal"
 
 
 def test_the_reminder_email_link_opens_the_renewal_and_completes_it(
     page: Page, admin: PortalAdmin, mailbox: Mailbox, make_account, confirmation_emails, today: date,
+    profile: PortalProfile,
 ) -> None:
     account = make_account(subscriptions=[{"renewal_date": today + timedelta(days=30), "payment_method": "credit_card"}])
     number = account.numbers[0]
 
     assert admin.run_reminders() >= 1, f"{RULE_REMINDER}: the reminder job sent nothing"
-    [reminder] = mailbox.wait_for(f'to:{account.user.email} subject:"Renewal reminder"', 1, timeout=10, settle=0.5)
+    query = f'to:{account.user.email} subject:"{profile.reminder_subject_prefix()}"'
+    [reminder] = mailbox.wait_for(query, 1, timeout=10, settle=0.5)
     text = mailbox.get(reminder.id).text
     link = re.search(rf"https?://\S+/subscriptions/{number}/renew\b", text)
     assert link is not None, f"{RULE_REMINDER}: no link to {number}'s renewal in {reminder.subject!r}:\n{text}"

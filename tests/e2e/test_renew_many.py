@@ -14,6 +14,7 @@ from automation.admin import AccountData, PortalAdmin
 from automation.flows import RULE_LIMIT, RULE_ORDER_PER_GROUP, group_filter, renew_many
 from automation.mailbox import Mailbox
 from automation.pages import CartPage, PortalRefused
+from automation.profile import PortalProfile
 
 Group = tuple[str, str, str]
 
@@ -57,7 +58,7 @@ def test_bulk_renewal_of_one_group_places_one_order_and_sends_one_email(
 
 def test_a_selection_across_groups_places_one_order_and_one_email_per_group(
     page: Page, base_url: str, mailbox: Mailbox, admin: PortalAdmin, make_account, storage_state: Path,
-    confirmation_emails, today: date,
+    confirmation_emails, today: date, profile: PortalProfile,
 ) -> None:
     account = make_account(
         subscriptions=[
@@ -83,7 +84,7 @@ def test_a_selection_across_groups_places_one_order_and_one_email_per_group(
         f"orders: {[(o.number, o.subscriptions) for o in orders]}"
     )
     emails = confirmation_emails(account, len(chosen))
-    assert sorted(e.subject for e in emails) == sorted(f"Order confirmation {n}" for n in result.orders), (
+    assert sorted(e.subject for e in emails) == sorted(profile.confirmation_subject(n) for n in result.orders), (
         f"R8 one confirmation email per order: {[e.subject for e in emails]} for orders {result.orders}"
     )
 

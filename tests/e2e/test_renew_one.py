@@ -13,6 +13,7 @@ from automation.admin import PortalAdmin
 from automation.flows import RULE_DATES, RULE_EMAIL_LISTS, FlowError, renew_one
 from automation.mailbox import Mailbox
 from automation.pages import CheckoutPage, SubscriptionsPage
+from automation.profile import PortalProfile
 from automation.rules import term_end
 
 
@@ -24,7 +25,7 @@ def account_spec(today: date) -> dict:
 
 def test_early_renewal_needs_renew_now_and_without_it_nothing_is_ordered(
     page: Page, base_url: str, mailbox: Mailbox, admin: PortalAdmin, make_account, storage_state: Path,
-    confirmation_emails, today: date,
+    confirmation_emails, today: date, profile: PortalProfile,
 ) -> None:
     renewal_date = today + timedelta(days=30)
     account = make_account(subscriptions=[{"renewal_date": renewal_date, "payment_method": "credit_card"}])
@@ -35,7 +36,7 @@ def test_early_renewal_needs_renew_now_and_without_it_nothing_is_ordered(
         renew_one(page, base_url, mailbox, number, account.user, renew_now=False, storage_state=storage_state)
 
     checkout = CheckoutPage(page)
-    expect(checkout.alerts, "R6 an early renewal refused without Renew now says why").to_contain_text("Renew now")
+    expect(checkout.alerts, "R6 an early renewal refused without Renew now says why").to_contain_text(profile.checkout.renew_now)
     assert admin.orders(account.id) == [], "R6 an early renewal without Renew now must not place an order"
     confirmation_emails(account, 0)
 
