@@ -16,10 +16,12 @@ from .dates import (
 )
 from .eligibility import Reason, SubscriptionFacts, Verdict, judge
 from .money import MINOR_UNITS, Catalog, Totals, line_minor, load_catalog, transaction_totals
+from .payment import MANUAL_ONLY_METHODS, order_status_after_checkout
 from .transactions import MAX_PER_CHECKOUT, TransactionKey, transactions
 
 __all__ = [
     "CLOSES_DAYS_AFTER",
+    "MANUAL_ONLY_METHODS",
     "MAX_PER_CHECKOUT",
     "MINOR_UNITS",
     "OPENS_DAYS_BEFORE",
@@ -35,6 +37,7 @@ __all__ = [
     "is_open",
     "judge",
     "line_minor",
+    "order_status_after_checkout",
     "load_catalog",
     "possible_term_ends",
     "renewal_window",

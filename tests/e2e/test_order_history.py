@@ -27,6 +27,7 @@ from automation.rules import (
     date_in_force,
     judge,
     load_catalog,
+    order_status_after_checkout,
     term_end,
     transactions,
 )
@@ -36,7 +37,6 @@ RULE_RECORD = "R8 each order records its transaction (CSN, currency, payment met
 RULE_AWAITING = "R4 a Konbini / ATM bank transfer order awaits its payment, and completes once it is recorded"
 RULE_DATES = "R2 the renewal date stays; the renewed term runs from it to one term later"
 
-MANUAL_ONLY = frozenset({"konbini", "atm_bank_transfer"})  # R4: they cannot renew automatically; the order waits
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Expected:
     @property
     def status(self) -> str:
         """The order's status code right after Place order."""
-        return "awaiting_payment" if self.key.payment_method in MANUAL_ONLY else "complete"
+        return order_status_after_checkout(self.key.payment_method)
 
 
 def expected_transactions(account: AccountData, spec: dict[str, Any]) -> list[Expected]:
