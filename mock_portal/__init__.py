@@ -11,6 +11,8 @@ from flask import Flask
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the portal: defaults, then PORTAL_* environment variables, then `config`."""
     app = Flask(__name__, instance_relative_config=True)
+    # "/subscriptions/%2F0" is no subscription: answer 404, not a 308 to a path merged from what the client sent.
+    app.url_map.merge_slashes = False
     app.config.from_mapping(
         SECRET_KEY=None,
         DATABASE_URL=f"sqlite:///{app.instance_path}/portal.db",
