@@ -10,11 +10,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from automation.admin import PortalAdmin
-from automation.flows import RULE_DATES, RULE_EMAIL_LISTS, FlowError, renew_one
+from automation.flows import RULE_DATES, RULE_EMAIL_LISTS, RULE_RENEW_NOW, FlowError, renew_one
 from automation.mailbox import Mailbox
 from automation.pages import CheckoutPage, SubscriptionsPage
 from automation.profile import PortalProfile
-from automation.rules import term_end
+from automation.rules import is_early, term_end
 
 
 @pytest.fixture
@@ -68,6 +68,22 @@ def test_renewal_on_the_last_day_of_the_window_needs_no_renew_now_and_keeps_the_
         f"but the list shows {renewed.listed_after}"
     )
     assert [o.status for o in admin.orders(account.id)] == ["complete"]
+
+
+@pytest.mark.parametrize("days_before", [1, 0], ids=["the day before", "on the renewal date"])
+def test_only_a_renewal_paid_before_its_date_is_early_and_asks_for_renew_now(
+    make_account, sign_in_as, today: date, days_before: int,
+) -> None:
+    renewal_date = today + timedelta(days=days_before)
+    account = make_account(subscriptions=[{"renewal_date": renewal_date, "term": "annual"}])
+
+    checkout = sign_in_as(account).go_to_subscriptions().renew(account.numbers[0]).check_out()
+
+    early = is_early(renewal_date, today)
+    assert checkout.needs_renew_now() == early, (
+        f"{RULE_RENEW_NOW}: paid {days_before} day(s) before {renewal_date} is {'early' if early else 'not early'}, "
+        f"so the checkout should {'' if early else 'not '}offer Renew now"
+    )
 
 
 def test_renewal_date_is_unchanged_in_the_list_detail_confirmation_and_email(
