@@ -33,7 +33,8 @@ MUTABLE = "mock_portal/"
 PYTEST = ["-n", "2", "-x", "--maxschedchunk", "1", "-q", "-p", "no:cacheprovider"]
 PYTEST += ["--video", "off", "--tracing", "off", "--screenshot", "off"]
 ONE_TEST = ["-n", "0", "-q", "-p", "no:cacheprovider", "--video", "off", "--tracing", "off", "--screenshot", "off"]
-KILLERS = REPO / "var" / "mutants-killers.json"
+# Kept beside the patches and committed, so a fresh clone's first `make mutants` tries each mutant's killer first too.
+KILLERS = Path(__file__).with_name("killers.json")
 # Robustness and accessibility tests rarely kill a rule mutant: run them last, so a killed mutant dies sooner.
 LAST = ("test_faults.py", "test_accessibility.py")
 # Checked on disk, not trusted from the venv: the editable install points at the main checkout, so a wrong PYTHONPATH
@@ -206,7 +207,7 @@ def run_mutant(
 
 
 def load_killers() -> dict[str, str]:
-    """The test that last killed each mutant (kept out of git, in var/)."""
+    """The test that last killed each mutant (tests/mutants/killers.json; a stale entry only costs a whole-suite run)."""
     try:
         found = json.loads(KILLERS.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -253,7 +254,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--fresh",
         action="store_true",
         default=os.environ.get("MUTANTS_FRESH", "") not in ("", "0"),
-        help="ignore the tests that killed each mutant last time (var/mutants-killers.json) and run the whole suite "
+        help="ignore the tests that killed each mutant last time (tests/mutants/killers.json) and run the whole suite "
         "for every mutant (env MUTANTS_FRESH=1)",
     )
     parser.add_argument(
