@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from expectations import key_of, priced_transactions
 from playwright.sync_api import Page
 
 from automation.admin import AccountData, PortalAdmin, SubscriptionData
 from automation.flows import RULE_ONE_EMAIL, renew_many
 from automation.mailbox import Mailbox, Message
 from automation.profile import PortalProfile
-from automation.rules import Totals, TransactionKey, load_catalog, term_end, transactions
+from automation.rules import Totals, TransactionKey, term_end
 
 RULE_SUBJECT = "R8 one confirmation email per transaction, its subject naming the order"
 RULE_CONTENTS = "R8 the confirmation email names the transaction (CSN, payment method) and lists its subscriptions"
@@ -26,22 +27,9 @@ RULE_DATES = "R8 the confirmation email lists each renewal date unchanged and th
 RULE_MONEY = "R8 the confirmation email gives the order's subtotal, tax and total"
 RULE_INSTRUCTIONS = "R5 a Konbini / ATM order's one email carries its payment number, deadline and amount"
 
-def key_of(sub: SubscriptionData) -> TransactionKey:
-    """The transaction a subscription renews in."""
-    return TransactionKey(sub.csn, sub.currency, sub.payment_method)
-
-
 def priced(account: AccountData, spec: dict[str, Any]) -> dict[TransactionKey, tuple[list[SubscriptionData], Totals]]:
     """Each transaction of the account with its subscriptions and the oracle's totals at its CSN's country's rate."""
-    country_of = {
-        created.csn: wanted.get("country", spec.get("country", "US"))
-        for wanted, created in zip(spec["subscriptions"], account.subscriptions, strict=True)
-    }
-    catalog = load_catalog()
-    return {
-        key: (subs, catalog.totals([(s.product, s.term, s.seats) for s in subs], country_of[key.csn], key.currency))
-        for key, subs in transactions(account.subscriptions, key_of).items()
-    }
+    return {t.key: (list(t.subscriptions), t.totals) for t in priced_transactions(account, spec)}
 
 
 def shows(text: str, value: str) -> bool:

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from expectations import priced_transactions
 from playwright.sync_api import Page
 
 from automation.admin import AccountData, PortalAdmin, SubscriptionData
 from automation.pages import CartLine, TransactionTotals
 from automation.profile import PortalProfile
-from automation.rules import Totals, TransactionKey, line_minor, load_catalog, transactions
+from automation.rules import Totals, TransactionKey, line_minor, load_catalog
 
 RULE_LINE = "R6 prices reviewed in the cart: a line costs the unit price × its seats"
 RULE_TAX = "R7 money per transaction: tax at the rate of the CSN's country (not the account's) on the subtotal"
@@ -43,23 +44,8 @@ class Expected:
 
 
 def priced(account: AccountData, spec: dict[str, Any], profile: PortalProfile) -> list[Expected]:
-    """The account's transactions priced by the oracle; a CSN's country is the one its subscriptions were made in."""
-    country_of = {
-        created.csn: wanted.get("country", spec.get("country", "US"))
-        for wanted, created in zip(spec["subscriptions"], account.subscriptions, strict=True)
-    }
-    catalog = load_catalog()
-    groups = transactions(account.subscriptions, lambda s: TransactionKey(s.csn, s.currency, s.payment_method))
-    return [
-        Expected(
-            key,
-            country_of[key.csn],
-            tuple(subs),
-            catalog.totals([(s.product, s.term, s.seats) for s in subs], country_of[key.csn], key.currency),
-            profile,
-        )
-        for key, subs in groups.items()
-    ]
+    """The account's transactions priced by the oracle, with the profile that writes their amounts."""
+    return [Expected(t.key, t.country, t.subscriptions, t.totals, profile) for t in priced_transactions(account, spec)]
 
 
 def line_mismatches(where: str, lines: list[CartLine], expected: list[Expected]) -> list[str]:

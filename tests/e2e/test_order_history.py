@@ -7,29 +7,24 @@ running to `term_end` of it. Amounts and dates from `automation.rules`; their te
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from expectations import PricedTransaction, priced_transactions
 from playwright.sync_api import Page
 
-from automation.admin import AccountData, OrderData, PortalAdmin, SubscriptionData
+from automation.admin import AccountData, OrderData, PortalAdmin
 from automation.flows import renew_many, renew_one
 from automation.mailbox import Mailbox
 from automation.pages import OrderHistoryPage, PortalPage
 from automation.profile import PortalProfile
 from automation.rules import (
     SubscriptionFacts,
-    Totals,
-    TransactionKey,
     date_in_force,
     judge,
-    load_catalog,
-    order_status_after_checkout,
     term_end,
-    transactions,
 )
 
 RULE_HISTORY = "R8 the order history lists each order (one per transaction) once, with its status, subscriptions and total"
@@ -39,41 +34,7 @@ RULE_DATES = "R2 the renewal date stays; the renewed term runs from it to one te
 
 
 
-@dataclass(frozen=True)
-class Expected:
-    """One transaction as the oracle sees it: its subscriptions, its money, the status its order starts in."""
-
-    key: TransactionKey
-    subscriptions: tuple[SubscriptionData, ...]
-    totals: Totals
-
-    @property
-    def numbers(self) -> frozenset[str]:
-        """The subscriptions its order renews."""
-        return frozenset(s.number for s in self.subscriptions)
-
-    @property
-    def status(self) -> str:
-        """The order's status code right after Place order."""
-        return order_status_after_checkout(self.key.payment_method)
-
-
-def expected_transactions(account: AccountData, spec: dict[str, Any]) -> list[Expected]:
-    """The account's transactions, priced by the oracle at each CSN's country's tax rate."""
-    country_of = {
-        created.csn: wanted.get("country", spec.get("country", "US"))
-        for wanted, created in zip(spec["subscriptions"], account.subscriptions, strict=True)
-    }
-    catalog = load_catalog()
-    groups = transactions(account.subscriptions, lambda s: TransactionKey(s.csn, s.currency, s.payment_method))
-    return [
-        Expected(key, tuple(subs), catalog.totals([(s.product, s.term, s.seats) for s in subs], country_of[s.csn], s.currency))
-        for key, subs in groups.items()
-        for s in subs[:1]
-    ]
-
-
-def match_orders(orders: list[OrderData], expected: list[Expected]) -> dict[str, Expected]:
+def match_orders(orders: list[OrderData], expected: list[PricedTransaction]) -> dict[str, PricedTransaction]:
     """Order number → the transaction it renewed; fails (R8) unless the orders are exactly one per transaction."""
     by_numbers = {e.numbers: e for e in expected}
     matched = {o.number: by_numbers.get(frozenset(o.subscriptions)) for o in orders}
@@ -85,7 +46,7 @@ def match_orders(orders: list[OrderData], expected: list[Expected]) -> dict[str,
 
 
 def history_mismatches(
-    page: OrderHistoryPage, placed: dict[str, Expected], statuses: dict[str, str], today: date
+    page: OrderHistoryPage, placed: dict[str, PricedTransaction], statuses: dict[str, str], today: date
 ) -> list[str]:
     """What the order history shows differently from the orders placed: missing, repeated or wrong rows."""
     rows, profile = page.orders(), page.profile
@@ -107,7 +68,7 @@ def history_mismatches(
     return problems
 
 
-def record_mismatches(orders: list[OrderData], placed: dict[str, Expected], today: date) -> list[str]:
+def record_mismatches(orders: list[OrderData], placed: dict[str, PricedTransaction], today: date) -> list[str]:
     """What the test API records differently from the oracle for each order."""
     problems = []
     for order in orders:
@@ -169,7 +130,7 @@ def test_order_history_and_test_api_list_each_order_once_as_the_oracle_computes_
 ) -> None:
     spec = spec_of(today, kind)
     account = make_account(**spec)
-    expected = expected_transactions(account, spec)
+    expected = priced_transactions(account, spec)
 
     if kind == "single":
         renew_one(page, base_url, mailbox, account.numbers[0], account.user, storage_state=storage_state, profile=profile)

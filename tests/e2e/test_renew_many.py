@@ -3,11 +3,11 @@ accepted, and 101 in one checkout refused by the server with nothing ordered and
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from expectations import key_of
 from playwright.sync_api import Page, expect
 
 from automation.admin import AccountData, PortalAdmin
@@ -15,16 +15,14 @@ from automation.flows import RULE_LIMIT, RULE_ORDER_PER_GROUP, group_filter, ren
 from automation.mailbox import Mailbox
 from automation.pages import CartPage, PortalRefused
 from automation.profile import PortalProfile
+from automation.rules import transactions
 
 Group = tuple[str, str, str]
 
 
 def groups_of(account: AccountData) -> dict[Group, list[str]]:
-    """The account's subscriptions per transaction, as the portal should group them."""
-    groups: dict[Group, list[str]] = defaultdict(list)
-    for sub in account.subscriptions:
-        groups[(sub.csn, sub.currency, sub.payment_method)].append(sub.number)
-    return dict(groups)
+    """The account's subscriptions per transaction, as the oracle groups them (R7)."""
+    return {key: [s.number for s in subs] for key, subs in transactions(account.subscriptions, key_of).items()}
 
 
 def spread(today: date, count: int, **fields: object) -> list[dict]:
