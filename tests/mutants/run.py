@@ -20,7 +20,8 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,7 +81,7 @@ class Result:
 
     @property
     def fails_run(self) -> bool:
-        return self.outcome not in ("killed", "timeout")
+        return self.outcome != "killed"
 
 
 def _git(*args: str, cwd: Path = REPO, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -161,22 +162,16 @@ def run_mutant(
     if not mutant.touched() or outside:
         what = ", ".join(outside) if outside else "no file at all"
         return Result(mutant, "refused", 0.0, message=f"a mutant may change only {MUTABLE}; this one changes {what}")
-    scratch = Path(tempfile.mkdtemp(prefix=f"mutant-{mutant.number}-"))
-    tree = scratch / "tree"
-    _git("worktree", "add", "--detach", "--quiet", str(tree), head)
-    try:
+    with _worktree(head, f"mutant-{mutant.number}-", keep) as (scratch, tree):
         applied = _git("apply", str(mutant.path), cwd=tree, check=False)
         if applied.returncode:
             why = applied.stderr.strip().splitlines()[0] if applied.stderr.strip() else "git apply failed"
             return Result(
                 mutant, "stale", 0.0, message=f"does not apply to HEAD ({why}); refresh it: see README, Mutation testing"
             )
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(tree), os.environ.get("PYTHONPATH")]))}
-        env.pop("PYTEST_ADDOPTS", None)  # e.g. a --base-url there would test some other portal, not this mutant
-        where = subprocess.run([sys.executable, "-c", WHICH_PORTAL], cwd=tree, env=env, capture_output=True, text=True)
-        if where.returncode or not all(Path(p).is_relative_to(tree) for p in where.stdout.split()):
-            imported = f"{where.stdout}{where.stderr}".strip()
-            return Result(mutant, "error", 0.0, message=f"the worktree's code is not the one imported: {imported}")
+        env, problem = _env(tree)
+        if problem:
+            return Result(mutant, "error", 0.0, message=problem)
         started = time.monotonic()
         log = scratch / "pytest.log"
         if killer:
@@ -186,8 +181,7 @@ def run_mutant(
             if code == 1 and test:
                 return Result(mutant, "killed", time.monotonic() - started, test, message)
         junit = scratch / "junit.xml"
-        suite = [str(f.relative_to(tree)) for f in sorted((tree / "tests" / "e2e").glob("test_*.py"), key=_rules_first)]
-        code = _pytest(tree, env, [*suite, *PYTEST, "--junitxml", str(junit), *pytest_args], log, timeout)
+        code = _pytest(tree, env, [*_suite(tree), *PYTEST, "--junitxml", str(junit), *pytest_args], log, timeout)
         seconds = time.monotonic() - started
         if code is None:
             return Result(mutant, "timeout", seconds, message=f"the suite ran past {timeout:.0f} s")
@@ -198,12 +192,55 @@ def run_mutant(
             return Result(mutant, "killed", seconds, test, message)
         tail = log.read_text(errors="replace").strip().splitlines()[-1:] or [""]
         return Result(mutant, "error", seconds, message=f"pytest exited {code} with no failed test: {tail[0][:160]}")
+
+
+@contextmanager
+def _worktree(head: str, prefix: str, keep: bool) -> Iterator[tuple[Path, Path]]:
+    """A throwaway worktree of `head` in a scratch folder: (scratch, tree); removed afterwards unless `keep`."""
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
+    tree = scratch / "tree"
+    _git("worktree", "add", "--detach", "--quiet", str(tree), head)
+    try:
+        yield scratch, tree
     finally:
         if keep:
             print(f"   kept {tree} (pytest.log and junit.xml beside it)", flush=True)
         else:
             _git("worktree", "remove", "--force", str(tree), check=False)
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _env(tree: Path) -> tuple[dict[str, str], str | None]:
+    """The environment that makes the worktree's code the one imported, and what is wrong if it still isn't."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(tree), os.environ.get("PYTHONPATH")]))}
+    env.pop("PYTEST_ADDOPTS", None)  # e.g. a --base-url there would test some other portal, not this mutant
+    where = subprocess.run([sys.executable, "-c", WHICH_PORTAL], cwd=tree, env=env, capture_output=True, text=True)
+    if where.returncode or not all(Path(p).is_relative_to(tree) for p in where.stdout.split()):
+        return env, f"the worktree's code is not the one imported: {f'{where.stdout}{where.stderr}'.strip()}"
+    return env, None
+
+
+def _suite(tree: Path) -> list[str]:
+    """The e2e modules, rule tests first."""
+    return [str(f.relative_to(tree)) for f in sorted((tree / "tests" / "e2e").glob("test_*.py"), key=_rules_first)]
+
+
+def run_baseline(head: str, pytest_args: Sequence[str], timeout: float, keep: bool) -> str | None:
+    """Run the whole e2e suite on unmutated HEAD; None when green, else what failed. A kill means nothing while the
+    unmutated suite fails (a broken HEAD, a flaky test or a missing browser would "kill" every mutant)."""
+    with _worktree(head, "mutant-baseline-", keep) as (scratch, tree):
+        env, problem = _env(tree)
+        if problem:
+            return problem
+        junit, log = scratch / "junit.xml", scratch / "pytest.log"
+        code = _pytest(tree, env, [*_suite(tree), *PYTEST, "--junitxml", str(junit), *pytest_args], log, timeout)
+        if code is None:
+            return f"the suite ran past {timeout:.0f} s"
+        if code:
+            test, message = _first_failure(junit)
+            tail = log.read_text(errors="replace").strip().splitlines()[-1:] or [""]
+            return f"{test}: {message}" if test else f"pytest exited {code}: {tail[0][:160]}"
+        return None
 
 
 def load_killers() -> dict[str, str]:
@@ -264,6 +301,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="SECONDS",
         help="stop one mutant's suite after this long and count it as a timeout (env MUTANTS_TIMEOUT; default 600)",
     )
+    parser.add_argument(
+        "--no-baseline",
+        action="store_true",
+        default=os.environ.get("MUTANTS_NO_BASELINE", "") not in ("", "0"),
+        help="skip the run of the unmutated suite that comes first (env MUTANTS_NO_BASELINE=1), e.g. to retry one mutant",
+    )
     return parser.parse_args(argv)
 
 
@@ -281,9 +324,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if dirty:
         shown = ", ".join(line[3:] for line in dirty[:6]) + (", …" if len(dirty) > 6 else "")
         print(f"note: not in this run (uncommitted; commit first to include them): {shown}", flush=True)
+    started = time.monotonic()
+    if not args.no_baseline:
+        print("unmutated HEAD: the whole e2e suite first…", flush=True)
+        failed = run_baseline(head, pytest_args, args.timeout, args.keep)
+        if failed:
+            print(f"the unmutated suite fails, so no mutant result would mean anything; fix it first: {failed}", flush=True)
+            return 1
+        print(f"unmutated HEAD: green in {time.monotonic() - started:.0f} s", flush=True)
     results: list[Result] = []
     killers = {} if args.fresh else load_killers()
-    started = time.monotonic()
     for mutant in mutants:
         killer = killers.get(mutant.name)
         print(f"{mutant.name:<44} running{f' {killer} first' if killer else ''}…", flush=True)
@@ -305,6 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "stale": "refresh the patch against HEAD",
             "refused": "a mutant may change only mock_portal/",
             "error": "the run itself went wrong",
+            "timeout": f"the suite ran past {args.timeout:.0f} s: a mutant that hangs the portal is not caught either",
         }[r.outcome]
         print(f"  {r.mutant.name}: {r.outcome} — {advice}", flush=True)
     return 1 if failing else 0
