@@ -49,6 +49,7 @@ clean:  ## Remove the venv, databases and reports
 SHARD  ?= 1
 SHARDS ?= 2
 test-shard: setup  ## One of SHARDS shards of the suite (pytest-split, by the durations in .test_durations)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n auto --splits $(SHARDS) --group $(SHARD) --junitxml=reports/junit-$(SHARD).xml $(PYTEST_ARGS)
 
 durations: setup  ## Re-measure the test durations that balance the shards

@@ -10,7 +10,7 @@ from threading import Event
 from ..mailbox import Mailbox, MailboxError, MailboxTimeout, UnexpectedMessages
 from ..pages import CartLine, ConfirmedLine, ConfirmedOrder, SubscriptionRow
 from ..profile import PortalProfile, default_profile
-from ..rules import MAX_PER_CHECKOUT, date_in_force, possible_term_ends
+from ..rules import MAX_PER_CHECKOUT, TERM_MONTHS, date_in_force, possible_term_ends
 from .results import (
     RULE_DATES,
     RULE_EMAIL_LISTS,
@@ -92,10 +92,13 @@ def _check_line_dates(order: str, line: ConfirmedLine, row: SubscriptionRow, pro
         )
     if line.renewed_through is None:
         return
-    try:
-        term = profile.term_code(row.term)
-    except (KeyError, ValueError) as error:
-        raise FlowError("read dates before", f"subscription {line.number}: the list shows term {row.term!r}: {error}") from None
+    term = profile.term_code(row.term)
+    if term not in TERM_MONTHS:
+        raise FlowError(
+            "read dates before",
+            f"subscription {line.number}: the list shows the term {row.term!r}, which the portal profile's [terms] "
+            f"does not name ({', '.join(f'{code} = {profile.term_label(code)!r}' for code in TERM_MONTHS)})",
+        )
     # The list shows the renewal date, not the day the subscription started on: a month's last day may be a clamped
     # later anchor (28 Feb from a 29th), so each end such an anchor gives is right.
     expected = sorted(possible_term_ends(row.renewal_date, term))

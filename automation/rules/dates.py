@@ -41,8 +41,8 @@ def term_end(renewal_date: date, term: str, anchor_day: int | None = None) -> da
     day = renewal_date.day if anchor_day is None else anchor_day
     if not 1 <= day <= 31:
         raise ValueError(f"anchor day {day} is not a day of a month (1-31)")
-    if day < renewal_date.day:
-        raise ValueError(f"anchor day {day} can't be before the renewal date's day ({renewal_date}): it was clamped down")
+    if _on_day(renewal_date.year, renewal_date.month, day) != renewal_date:
+        raise ValueError(f"{renewal_date} is not anchor day {day} of its month (clamped to the month's length)")
     months = renewal_date.month - 1 + TERM_MONTHS[term]
     return _on_day(renewal_date.year + months // 12, months % 12 + 1, day)
 

@@ -64,10 +64,14 @@ class Catalog:
         return transaction_totals(line_totals, self.tax_rates[country], currency)
 
 
-@lru_cache(maxsize=4)
 def load_catalog(directory: str | None = None) -> Catalog:
-    """Read catalog.json and taxes.json (from RENEWALS_FIXTURES_DIR, else the project's fixtures/)."""
-    folder = Path(directory or os.environ.get("RENEWALS_FIXTURES_DIR") or DEFAULT_FIXTURES)
+    """Read catalog.json and taxes.json (from `directory`, else RENEWALS_FIXTURES_DIR, else the project's fixtures/)."""
+    return _read_catalog(str(Path(directory or os.environ.get("RENEWALS_FIXTURES_DIR") or DEFAULT_FIXTURES).resolve()))
+
+
+@lru_cache(maxsize=4)
+def _read_catalog(directory: str) -> Catalog:
+    folder = Path(directory)
     try:
         catalog = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
         taxes = json.loads((folder / "taxes.json").read_text(encoding="utf-8"))

@@ -47,7 +47,7 @@ def test_no_portal_or_inbox_page_has_a_serious_or_critical_accessibility_violati
             )
 
     # One walk through a renewal, checking each page on the way (every page has content to check).
-    expect(SignInPage.visit(page, portal.base_url).sign_in_button).to_be_visible()
+    expect(SignInPage.visit(page, portal.base_url, profile).sign_in_button).to_be_visible()
     check("sign-in")
     home = sign_in_as(account)
     check("account overview")
@@ -56,12 +56,12 @@ def test_no_portal_or_inbox_page_has_a_serious_or_critical_accessibility_violati
     number = account.numbers[0]
     subscriptions.open(number)
     check("subscription detail")
-    subscriptions = SubscriptionsPage.visit(page, portal.base_url)
+    subscriptions = SubscriptionsPage.visit(page, portal.base_url, profile)
     subscriptions.open_bulk_renew()
     check("renew subscriptions (bulk)")
     page.goto("/subscriptions/000000000000")
     check("not found")
-    cart = SubscriptionsPage.visit(page, portal.base_url).renew(number)
+    cart = SubscriptionsPage.visit(page, portal.base_url, profile).renew(number)
     check("cart")
     checkout = cart.check_out()
     check("checkout")
@@ -72,7 +72,7 @@ def test_no_portal_or_inbox_page_has_a_serious_or_critical_accessibility_violati
     history = confirmation.go_to_order_history()
     expect(history.heading).to_be_visible()
     check("order history")
-    inbox = InboxPage.visit(page, portal.mailbox_url)
+    inbox = InboxPage.visit(page, portal.mailbox_url, profile)
     if inbox.heading.count():  # the embedded catcher's inbox; Mailpit's own UI is not this project's to check
         check("mail inbox")
         inbox.open_message(profile.confirmation_subject(order))

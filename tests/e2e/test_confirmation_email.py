@@ -34,7 +34,7 @@ def priced(account: AccountData, spec: dict[str, Any]) -> dict[TransactionKey, t
 
 def shows(text: str, value: str) -> bool:
     """Whether `text` holds `value` as a whole (not inside a longer number)."""
-    return re.search(rf"(?<![\w.,]){re.escape(value)}(?![\w])", text) is not None
+    return re.search(rf"(?<![\w.,]){re.escape(value)}(?!\w|[.,]\d)", text) is not None
 
 
 def date_at(line: str, day: date, profile: PortalProfile) -> int:
@@ -57,7 +57,7 @@ def email_problems(
     problems += [f"{RULE_CONTENTS}: lists {n}, which belongs to another transaction" for n in others if shows(text, n)]
     for sub in subs:
         listed = [line for line in lines if shows(line, sub.number)]
-        through = term_end(sub.renewal_date, sub.term, sub.anchor_day)
+        through = term_end(sub.renewal_date, sub.term)
         if not listed:
             problems.append(f"{RULE_CONTENTS}: does not list subscription {sub.number}")
         elif not any(0 <= date_at(line, sub.renewal_date, profile) < date_at(line, through, profile) for line in listed):

@@ -18,6 +18,7 @@ from automation.admin import AccountData, ErrorFault, LatencyFault, PortalAdmin
 from automation.flows import RULE_ONE_EMAIL, FlowError, RuleBroken, renew_one
 from automation.mailbox import Mailbox
 from automation.pages import CheckoutPage
+from automation.profile import PortalProfile
 
 AddFaults = Callable[..., None]
 TIGHT_TIMEOUT_MS, HELD_BACK_MS = 3_000, 6_000  # the slow-page test: the browser's timeout, and Place order's delay
@@ -50,26 +51,30 @@ def add_faults(admin: PortalAdmin) -> Iterator[AddFaults]:
 
 def test_a_declined_payment_fails_the_flow_naming_it_and_nothing_is_ordered_or_emailed(
     page: Page, base_url: str, mailbox: Mailbox, admin: PortalAdmin, account: AccountData, storage_state: Path,
-    confirmation_emails,
+    confirmation_emails, profile: PortalProfile,
 ) -> None:
     admin.set_faults(account.id, payment_declined=True)
 
-    with pytest.raises(FlowError, match=r"^checkout 1 of 1: place order: payment declined: Your payment .*was declined"):
-        renew_one(page, base_url, mailbox, account.numbers[0], account.user, storage_state=storage_state)
+    # The harness knows a declined payment by the portal's 402 answer, not by its wording.
+    with pytest.raises(FlowError, match=r"^checkout 1 of 1: place order: payment declined: \S"):
+        renew_one(page, base_url, mailbox, account.numbers[0], account.user, storage_state=storage_state, profile=profile)
 
-    expect(CheckoutPage(page).alerts, "the checkout says the payment was declined").to_contain_text("declined")
+    expect(CheckoutPage(page).alerts, "the checkout says why nothing was ordered").not_to_have_count(0)
     assert admin.orders(account.id) == [], "a declined payment must not place an order"
     confirmation_emails(account, 0)
 
 
 def test_with_smtp_unavailable_the_order_is_placed_the_email_check_names_the_cause_and_lifting_it_sends_one_email(
     page: Page, base_url: str, mailbox: Mailbox, admin: PortalAdmin, account: AccountData, storage_state: Path,
-    confirmation_emails,
+    confirmation_emails, profile: PortalProfile,
 ) -> None:
     admin.set_faults(account.id, smtp_unavailable=True)
 
     with pytest.raises(RuleBroken, match=rf"^{re.escape(RULE_ONE_EMAIL)}: no confirmation email for order \d+ .*check SMTP"):
-        renew_one(page, base_url, mailbox, account.numbers[0], account.user, storage_state=storage_state, email_timeout=1)
+        renew_one(
+            page, base_url, mailbox, account.numbers[0], account.user,
+            storage_state=storage_state, profile=profile, email_timeout=1,
+        )
 
     (order,) = admin.orders(account.id)
     assert order.subscriptions == account.numbers, "with SMTP down the order still goes through"
@@ -85,27 +90,27 @@ def test_with_smtp_unavailable_the_order_is_placed_the_email_check_names_the_cau
 )
 def test_a_server_error_on_a_route_fails_the_flow_naming_the_step_route_and_status(
     page: Page, base_url: str, mailbox: Mailbox, admin: PortalAdmin, account: AccountData, storage_state: Path,
-    add_faults: AddFaults, route: str, status: int, step: str,
+    add_faults: AddFaults, route: str, status: int, step: str, profile: PortalProfile,
 ) -> None:
     number = account.numbers[0]
     add_faults(errors=(ErrorFault(route, status, ("POST",), account.id),))
 
     expected = rf"^{step.format(number=number)}: the portal answered {status} on POST {route} \(An error was injected"
     with pytest.raises(FlowError, match=expected):
-        renew_one(page, base_url, mailbox, number, account.user, storage_state=storage_state)
+        renew_one(page, base_url, mailbox, number, account.user, storage_state=storage_state, profile=profile)
 
     assert admin.orders(account.id) == []
 
 
 def test_added_latency_on_place_order_is_waited_out_and_shows_in_the_step_duration(
     page: Page, base_url: str, mailbox: Mailbox, admin: PortalAdmin, account: AccountData, storage_state: Path,
-    add_faults: AddFaults,
+    add_faults: AddFaults, profile: PortalProfile,
 ) -> None:
     add_faults(latency=(LatencyFault("/checkout", 300, ("POST",), account.id),))
     placed: list[Request] = []
     page.on("requestfinished", lambda r: placed.append(r) if (r.method, urlparse(r.url).path) == ("POST", "/checkout") else None)
 
-    result = renew_one(page, base_url, mailbox, account.numbers[0], account.user, storage_state=storage_state)
+    result = renew_one(page, base_url, mailbox, account.numbers[0], account.user, storage_state=storage_state, profile=profile)
 
     assert [o.number for o in admin.orders(account.id)] == result.orders and len(result.orders) == 1
     (request,) = placed
@@ -120,6 +125,7 @@ def test_added_latency_on_place_order_is_waited_out_and_shows_in_the_step_durati
 
 def test_a_page_slower_than_the_browser_timeout_fails_naming_the_step(
     page: Page, base_url: str, mailbox: Mailbox, account: AccountData, storage_state: Path, add_faults: AddFaults,
+    profile: PortalProfile,
 ) -> None:
     # The browser's timeout drops to 3 s once the checkout page has loaded, so the steps before it keep the suite's
     # 15 s however busy the machine is, and Place order, held back 6 s, is the step that times out.
@@ -133,7 +139,7 @@ def test_a_page_slower_than_the_browser_timeout_fails_naming_the_step(
     page.on("response", tighten_after_checkout_page)
 
     with pytest.raises(FlowError, match=r"^checkout 1 of 1: the portal did not answer within the browser's timeout"):
-        renew_one(page, base_url, mailbox, account.numbers[0], account.user, storage_state=storage_state)
+        renew_one(page, base_url, mailbox, account.numbers[0], account.user, storage_state=storage_state, profile=profile)
     # Passed: close the page still waiting for Place order, or the failure screenshot pytest-playwright takes of every
     # open page at teardown (kept only when a test fails) waits its 5 s timeout for it.
     page.close()

@@ -91,7 +91,7 @@ def totals_mismatches(where: str, lines: list[CartLine], shown: list[Transaction
 
 def amount_lines(text: str, amount: str) -> list[int]:
     """The indexes of the lines of `text` showing `amount` as a whole amount (not inside a longer number)."""
-    pattern = re.compile(rf"(?<![\d.,]){re.escape(amount)}(?![\d])")
+    pattern = re.compile(rf"(?<![\d.,]){re.escape(amount)}(?!\d|[.,]\d)")
     return [i for i, line in enumerate(text.splitlines()) if pattern.search(line)]
 
 

@@ -88,7 +88,7 @@ def state_mismatches(admin: PortalAdmin, account: AccountData, paid: set[str], a
     problems = []
     for state in admin.subscriptions(account.id):
         sub = created[state.number]
-        through = term_end(sub.renewal_date, sub.term, sub.anchor_day) if state.number in paid else None
+        through = term_end(sub.renewal_date, sub.term) if state.number in paid else None
         verdict = judge(
             SubscriptionFacts(sub.renewal_date, sub.term, renewed_through=through, awaiting_payment=state.number in awaiting),
             today,

@@ -33,7 +33,7 @@ def test_early_renewal_needs_renew_now_and_without_it_nothing_is_ordered(
 
     # The flow raises RuleBroken (R6) itself if the portal orders an early renewal without Renew now.
     with pytest.raises(FlowError, match="Renew now was not allowed"):
-        renew_one(page, base_url, mailbox, number, account.user, renew_now=False, storage_state=storage_state)
+        renew_one(page, base_url, mailbox, number, account.user, renew_now=False, storage_state=storage_state, profile=profile)
 
     checkout = CheckoutPage(page)
     expect(checkout.alerts, "R6 an early renewal refused without Renew now says why").to_contain_text(profile.checkout.renew_now)
@@ -50,12 +50,15 @@ def test_early_renewal_needs_renew_now_and_without_it_nothing_is_ordered(
 
 def test_renewal_on_the_last_day_of_the_window_needs_no_renew_now_and_keeps_the_anniversary(
     page: Page, base_url: str, mailbox: Mailbox, admin: PortalAdmin, make_account, storage_state: Path, today: date,
+    profile: PortalProfile,
 ) -> None:
     renewal_date = today - timedelta(days=45)  # D + 45: paid late, on the last renewable day
     account = make_account(subscriptions=[{"renewal_date": renewal_date, "term": "annual"}])
     number = account.numbers[0]
 
-    result = renew_one(page, base_url, mailbox, number, account.user, renew_now=False, storage_state=storage_state)
+    result = renew_one(
+        page, base_url, mailbox, number, account.user, renew_now=False, storage_state=storage_state, profile=profile,
+    )
 
     renewed = result.subscription(number)
     assert renewed.date_after == renewal_date, f"{RULE_DATES}: confirmation shows {renewed.date_after}, not {renewal_date}"
@@ -130,16 +133,16 @@ def test_renewal_date_is_unchanged_in_the_list_detail_confirmation_and_email(
 )
 def test_once_the_old_date_passes_the_next_renewal_date_is_the_old_date_plus_one_term(
     page: Page, base_url: str, mailbox: Mailbox, admin: PortalAdmin, make_account, storage_state: Path, today: date,
-    term: str, days_before: int,
+    term: str, days_before: int, profile: PortalProfile,
 ) -> None:
     renewal_date = today + timedelta(days=days_before)
     account = make_account(subscriptions=[{"renewal_date": renewal_date, "term": term}])
     number = account.numbers[0]
-    renew_one(page, base_url, mailbox, number, account.user, storage_state=storage_state)
+    renew_one(page, base_url, mailbox, number, account.user, storage_state=storage_state, profile=profile)
 
     later = max(today, renewal_date) + timedelta(days=1)
     admin.set_clock(account.id, later)
-    subscriptions = SubscriptionsPage.visit(page, base_url)
+    subscriptions = SubscriptionsPage.visit(page, base_url, profile)
     expected = term_end(renewal_date, term).isoformat()
     expect(
         subscriptions.row(number).get_by_test_id("renewal-date").get_by_role("time"),

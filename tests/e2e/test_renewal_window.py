@@ -84,9 +84,9 @@ def browser_context_args(browser_context_args: dict, saved_sign_in, window_accou
 
 
 @pytest.fixture
-def subscriptions(page: Page, base_url: str) -> SubscriptionsPage:
+def subscriptions(page: Page, base_url: str, profile: PortalProfile) -> SubscriptionsPage:
     """The list, reached directly: the context is already signed in."""
-    subscriptions = SubscriptionsPage.visit(page, base_url)
+    subscriptions = SubscriptionsPage.visit(page, base_url, profile)
     expect(subscriptions.heading, "the saved sign-in should open the list").to_be_visible()
     return subscriptions
 

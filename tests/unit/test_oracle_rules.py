@@ -133,7 +133,8 @@ def test_a_31st_anniversary_of_monthly_terms_returns_to_the_31st_after_short_mon
         (date(2027, 3, 15), "weekly", None, "unknown term"),
         (date(2027, 3, 15), "annual", 0, "not a day of a month"),
         (date(2027, 3, 15), "annual", 32, "not a day of a month"),
-        (date(2029, 2, 28), "annual", 27, "before the renewal date's day"),
+        (date(2029, 2, 28), "annual", 27, "is not anchor day 27 of its month"),
+        (date(2027, 3, 15), "annual", 20, "is not anchor day 20 of its month"),
     ],
 )
 def test_term_end_refuses_an_unknown_term_or_an_impossible_anchor(
