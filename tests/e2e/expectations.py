@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from automation.admin import AccountData, SubscriptionData
-from automation.rules import Totals, TransactionKey, load_catalog, order_status_after_checkout, transactions
+from automation.rules import (
+    SubscriptionFacts,
+    Totals,
+    TransactionKey,
+    load_catalog,
+    order_status_after_checkout,
+    term_end,
+    transactions,
+)
 
 
 @dataclass(frozen=True)
@@ -53,3 +61,17 @@ def priced_transactions(account: AccountData, spec: dict[str, Any]) -> list[Pric
         )
         for key, subs in transactions(account.subscriptions, key_of).items()
     ]
+
+
+def facts_of(spec: dict[str, Any], *, awaiting_payment: bool = False) -> SubscriptionFacts:
+    """What the oracle needs of a subscription made from a test-control spec (`renewal_date`, `term`, `product` given;
+    `status`, `renewed` optional); a Konbini/ATM order left unpaid is the test's to say."""
+    renewal_date = spec["renewal_date"]
+    return SubscriptionFacts(
+        renewal_date=renewal_date,
+        term=spec["term"],
+        cancelled=spec.get("status") == "cancelled",
+        product_sold=load_catalog().sold[spec["product"]],
+        renewed_through=term_end(renewal_date, spec["term"]) if spec.get("renewed") else None,
+        awaiting_payment=awaiting_payment,
+    )

@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from expectations import facts_of
 from playwright.sync_api import APIResponse, Browser, Page, expect
 
 from automation.admin import AccountData, PortalAdmin
 from automation.pages import CartPage, SubscriptionsPage
 from automation.profile import PortalProfile
-from automation.rules import SubscriptionFacts, Verdict, judge, load_catalog, term_end
+from automation.rules import Verdict, judge, load_catalog
 
 RULE = "R1 and the other conditions: a subscription that may not be renewed is refused on every path, saying why"
 CONTROL = "renewable control"
@@ -52,19 +53,6 @@ KINDS = {
 ALL = {**KINDS, CONTROL: Kind(20)}
 
 
-def facts(kind: Kind, spec: dict[str, Any]) -> SubscriptionFacts:
-    """What the harness knows of a subscription it created, as the oracle takes it."""
-    renewal_date: date = spec["renewal_date"]
-    return SubscriptionFacts(
-        renewal_date=renewal_date,
-        term=spec["term"],
-        cancelled=spec.get("status") == "cancelled",
-        product_sold=load_catalog().sold[spec["product"]],
-        renewed_through=term_end(renewal_date, spec["term"]) if spec.get("renewed") else None,
-        awaiting_payment=kind.awaiting_payment,
-    )
-
-
 @pytest.fixture(scope="module")
 def kinds_account(create_account, today: date) -> AccountData:
     """One account holding every kind and a renewable control, in ALL order."""
@@ -80,7 +68,7 @@ def number_of(kinds_account: AccountData) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def verdict_of(today: date) -> dict[str, Verdict]:
     """Kind → the oracle's verdict for today."""
-    return {name: judge(facts(kind, kind.spec(today)), today) for name, kind in ALL.items()}
+    return {name: judge(facts_of(kind.spec(today), awaiting_payment=kind.awaiting_payment), today) for name, kind in ALL.items()}
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,13 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from expectations import facts_of
 from playwright.sync_api import Page, expect
 
 from automation.admin import AccountData
 from automation.pages import CartPage, SubscriptionsPage
 from automation.profile import PortalProfile
-from automation.rules import SubscriptionFacts, Verdict, judge, load_catalog, term_end
+from automation.rules import Verdict, judge
 
 WINDOW = "R1 renewal is open from 90 days before to 45 days after the renewal date, both days included"
 
@@ -37,17 +38,7 @@ class Case:
 
     def verdict(self, today: date) -> Verdict:
         """What the harness's own rules say of this subscription today."""
-        spec, renewal_date = self.spec(today), self.renewal_date(today)
-        return judge(
-            SubscriptionFacts(
-                renewal_date=renewal_date,
-                term=spec["term"],
-                cancelled=spec.get("status") == "cancelled",
-                product_sold=load_catalog().sold[spec["product"]],
-                renewed_through=term_end(renewal_date, spec["term"]) if spec.get("renewed") else None,
-            ),
-            today,
-        )
+        return judge(facts_of(self.spec(today)), today)
 
 
 CASES = {
