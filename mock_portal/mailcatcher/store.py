@@ -15,10 +15,17 @@ def _now() -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)  # Mailpit keeps milliseconds
 
 
-class MessageStore:
-    """Holds received messages in arrival order and tracks which ones were read."""
+MAX_MESSAGES = 500  # Mailpit's default: the oldest messages go beyond this, so a long run's memory stays flat
 
-    def __init__(self) -> None:
+
+class MessageStore:
+    """Holds received messages in arrival order and tracks which ones were read; past `max_messages` (0: no limit)
+    the oldest are dropped, as Mailpit prunes."""
+
+    def __init__(self, max_messages: int = MAX_MESSAGES) -> None:
+        if max_messages < 0:
+            raise ValueError(f"max_messages must be 0 (keep all) or more, not {max_messages}")
+        self.max_messages = max_messages
         self._lock = threading.Lock()
         self._messages: dict[str, MailMessage] = {}  # insertion order is arrival order
         self._read: set[str] = set()
@@ -30,6 +37,10 @@ class MessageStore:
             while message.id in self._messages:
                 message = replace(message, id=new_id())
             self._messages[message.id] = message
+            while self.max_messages and len(self._messages) > self.max_messages:
+                oldest = next(iter(self._messages))
+                del self._messages[oldest]
+                self._read.discard(oldest)
         return message
 
     def get(self, db_id: str) -> MailMessage | None:
