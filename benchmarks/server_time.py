@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from benchmarks.common import Figure, Part, Target, load, median
-from mock_portal import create_app
+from mock_portal import create_app, sessions
 from mock_portal.db import new_session
 from mock_portal.models import User
 from mock_portal.services.accounts import CreatedAccount, create_account
@@ -95,11 +95,13 @@ class Portal:
             account = create_account(db, spec)
             self.create_seconds[name] = time.perf_counter() - started
             user_id = db.scalar(select(User.id).where(User.email == account.users[0].email))
+            assert user_id is not None
+            token = sessions.start(db, user_id, sessions.policy(self.app.config))  # a session as sign-in opens one
         finally:
             db.close()
         client = self.app.test_client()
         with client.session_transaction() as session:
-            session["user_id"] = user_id
+            session["sid"] = token
         self.accounts[name], self.clients[name] = account, client
         return account
 

@@ -29,6 +29,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         LOGIN_ATTEMPTS_PER_MINUTE=10,
+        SESSION_IDLE_TIMEOUT=8 * 3600,  # seconds unused before a sign-in session ends
+        SESSION_LIFETIME=24 * 3600,  # seconds after sign-in when a session ends however busy
     )
     app.config.from_prefixed_env("PORTAL")
     # The environment holds text, which from_prefixed_env reads as JSON: a key of digits became a number (every page

@@ -49,6 +49,18 @@ class User(Base):
     account: Mapped[Account] = relationship(back_populates="users")
 
 
+class UserSession(Base):
+    """One signed-in browser: the SHA-256 of the random token its cookie holds (never the token) and, in UTC
+    wall-clock time (not an account's "today"), when it signed in and when it was last used."""
+
+    __tablename__ = "user_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class Subscription(Base):
     """A subscription; `renewal_date` is the anniversary, `renewed_through` the end of a term already paid."""
 

@@ -1,4 +1,4 @@
-"""Sign in and out; who is signed in; per-address sign-in rate limit."""
+"""Sign in and out; who is signed in (a server-side session, see ..sessions); per-address sign-in rate limit."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import sessions
 from ..db import session as db_session
 from ..models import Account, User
 from ..services.accounts import PASSWORD_METHOD
@@ -25,10 +26,9 @@ BAD_CREDENTIALS = "The email or password is incorrect. Check both and try again.
 
 
 def current_user() -> User | None:
-    """The signed-in user, loaded once per request."""
+    """The signed-in user, loaded once per request: None unless the cookie's session is live on the server."""
     if "user" not in g:
-        user_id = session.get("user_id")
-        g.user = db_session().get(User, user_id) if user_id else None
+        g.user = sessions.signed_in_user(db_session(), session.get("sid"), sessions.policy(current_app.config))
     return g.user
 
 
@@ -89,8 +89,8 @@ def login():  # type: ignore[no-untyped-def]
         # An unknown email is checked against a dummy hash too, so the answer's timing doesn't tell who has an account.
         stored = user.password_hash if user else _dummy_hash()
         if check_password_hash(stored, request.form.get("password", "")) and user:
-            session.clear()
-            session["user_id"] = user.id
+            session.clear()  # a new session (and CSRF token) for the signed-in user, never one set before sign-in
+            session["sid"] = sessions.start(db_session(), user.id, sessions.policy(current_app.config))
             return redirect(_safe_next(request.args.get("next")))
         error = BAD_CREDENTIALS
     return render_template("auth/login.html", error=error), 401 if error else 200
@@ -98,7 +98,8 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.post("/logout")
 def logout():  # type: ignore[no-untyped-def]
-    """Sign out."""
+    """Sign out: end the session on the server, so a saved copy of the cookie signs no one in."""
+    sessions.end(db_session(), session.get("sid"))
     session.clear()
     return redirect(url_for("auth.login"))
 

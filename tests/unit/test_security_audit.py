@@ -237,7 +237,7 @@ def test_the_secret_key_comes_from_portal_secret_key_and_signs_sessions_across_p
     key: str, apps: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PORTAL_SECRET_KEY", key)
-    first, second = apps("first"), apps("second")
+    first, second = apps("shared"), apps("shared")  # two processes of one portal: one key, one database of sessions
 
     assert first.secret_key == key and second.secret_key == key
     assert signed_in_with(second, session_cookie_of_a_signed_in_user(first)), "two portals with one key share sessions"
