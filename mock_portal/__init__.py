@@ -20,6 +20,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         TESTING=False,
         PROPAGATE_EXCEPTIONS=False,  # testing mode mounts the test API; errors still render as pages or JSON
         MAX_FORM_PARTS=20_000,  # a bulk page can tick thousands of boxes; the 100 rule refuses them with a message
+        MAX_FORM_MEMORY_SIZE=64 * 1024,  # per multipart text field; no portal field comes near (sign-in caps its own)
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,  # room for 10,000 subscriptions in one test-API call; larger bodies get a 413
         TODAY=None,
         SMTP_HOST="127.0.0.1",
@@ -28,7 +29,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         PUBLIC_URL=None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        LOGIN_ATTEMPTS_PER_MINUTE=10,
+        LOGIN_ATTEMPTS_PER_MINUTE=10,  # per (client address, email), every attempt
+        LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE=20,  # per client address, failed sign-ins only
         SESSION_IDLE_TIMEOUT=8 * 3600,  # seconds unused before a sign-in session ends
         SESSION_LIFETIME=24 * 3600,  # seconds after sign-in when a session ends however busy
     )
@@ -44,13 +46,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
 
-    from . import csrf, db, faults, security, views
+    from . import csrf, db, faults, security, sign_in_limits, views
     from .blueprints import auth, bulk, cart, checkout, subscriptions
 
     db.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
     views.init_app(app)
+    sign_in_limits.init_app(app)
     for blueprint in (auth.bp, subscriptions.bp, cart.bp, checkout.bp, bulk.bp):
         app.register_blueprint(blueprint)
     faults.init_app(app)  # testing mode only

@@ -1,16 +1,14 @@
-"""Sign in and out; who is signed in (a server-side session, see ..sessions); per-address sign-in rate limit."""
+"""Sign in and out; who is signed in (a server-side session, see ..sessions; sign-in limits: ..sign_in_limits)."""
 
 from __future__ import annotations
 
 import secrets
-import time
-from collections import defaultdict, deque
 from collections.abc import Callable
 from functools import lru_cache, wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -51,18 +49,6 @@ def login_required(view: F) -> F:
     return wrapped  # type: ignore[return-value]
 
 
-def _rate_limited(key: tuple[str, str]) -> bool:
-    """Count sign-in attempts per (address, email): guessing one account's password is slowed, and many
-    people signing in from one address (an office, a test runner) are not locked out together."""
-    limit = int(current_app.config["LOGIN_ATTEMPTS_PER_MINUTE"])
-    attempts = current_app.extensions.setdefault("login_attempts", defaultdict(deque))  # per app, not per process
-    now, window = time.monotonic(), attempts[key]
-    while window and now - window[0] > 60:
-        window.popleft()
-    window.append(now)
-    return len(window) > limit
-
-
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
     return generate_password_hash(secrets.token_urlsafe(16), method=DUMMY_HASH_METHOD)
@@ -82,9 +68,7 @@ def login():  # type: ignore[no-untyped-def]
     """Show the sign-in form; sign in with email and password."""
     error = None
     if request.method == "POST":
-        email = request.form.get("email", "").strip()
-        if _rate_limited((request.remote_addr or "?", email.lower())):
-            abort(429, description="Too many sign-in attempts for this email. Wait a minute, then try again.")
+        email = request.form.get("email", "").strip()  # length capped and attempts counted before this view runs
         user = db_session().scalar(select(User).where(func.lower(User.email) == email.lower()))
         # An unknown email is checked against a dummy hash too, so the answer's timing doesn't tell who has an account.
         stored = user.password_hash if user else _dummy_hash()

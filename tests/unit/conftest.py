@@ -203,7 +203,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalStack]:
         database_url=f"sqlite:///{database}",
         seed_demo=False,
         # The sign-in limiter counts per client address across every portal in this process (other test modules too).
-        config={"LOGIN_ATTEMPTS_PER_MINUTE": 1000},
+        config={"LOGIN_ATTEMPTS_PER_MINUTE": 1000, "LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE": 1000},
     ) as running:
         yield running
 

@@ -278,17 +278,19 @@ def test_passwords_are_stored_only_as_salted_slow_hashes(make_account: MakeAccou
 
 
 class FakeClock:
+    """Stands in for the `time` module of the limiter's storage (limits' memory storage, which expires its counts)."""
+
     def __init__(self) -> None:
         self.now = 1000.0
 
-    def monotonic(self) -> float:
+    def time(self) -> float:
         return self.now
 
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     fake = FakeClock()
-    monkeypatch.setattr("mock_portal.blueprints.auth.time.monotonic", fake.monotonic)
+    monkeypatch.setattr("limits.storage.memory.time", fake)
     return fake
 
 
