@@ -1,4 +1,4 @@
-"""Sign-in limits (Flask-Limiter, in memory, expiring): attempts per address and email, failures per address; and
+"""Sign-in limits (Flask-Limiter, in memory, expiring): failed sign-ins per address and email, and per address; and
 the form's fields capped before anything is counted, looked up or hashed."""
 
 from __future__ import annotations
@@ -72,6 +72,7 @@ def init_app(app: Flask) -> None:
         key_func=_per_email_key,
         methods=["POST"],
         exempt_when=_not_sign_in,
+        deduct_when=is_failure,  # guessing one account's password is slowed; its owner signing in often is not
         error_message=PER_EMAIL,
     )(auth.bp)
     app.extensions["sign_in_limiter"] = limiter

@@ -76,6 +76,20 @@ def test_successful_sign_ins_do_not_count_toward_the_address_limit(start_stack: 
     assert failures == [401] * 5 + [429], f"the 5-failure budget was used up by successful sign-ins: {failures}"
 
 
+def test_one_user_signing_in_often_is_not_limited_but_guessing_their_password_is(start_stack: StartStack) -> None:
+    stack = start_stack(LOGIN_ATTEMPTS_PER_MINUTE=3)
+    user = create_account(stack.base_url)["users"][0]
+
+    often = [sign_in(httpx.Client(base_url=stack.base_url), user["email"], user["password"]).status_code for _ in range(8)]
+    client = httpx.Client(base_url=stack.base_url)
+    token = csrf_token(client)
+    guesses = [sign_in(client, user["email"], "wrong", token).status_code for _ in range(3)]
+    then = sign_in(client, user["email"], user["password"], token).status_code
+
+    assert often == [302] * 8, "the owner signing in 8 times in a minute was limited"
+    assert guesses == [401] * 3 and then == 429, f"3 wrong guesses then the right password answered {guesses}, {then}"
+
+
 def test_many_distinct_emails_from_one_address_keep_the_limiter_small(start_stack: StartStack) -> None:
     stack = start_stack()
     client = httpx.Client(base_url=stack.base_url)
