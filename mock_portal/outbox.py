@@ -13,6 +13,7 @@ from flask import Flask
 from sqlalchemy import CursorResult, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from .addresses import AddressError, mailbox, recipient, sender
 from .db import new_session
 from .emails import Email
 from .models import Account, OutboxEmail
@@ -22,6 +23,8 @@ _send_lock = threading.Lock()  # one sender at a time, so no message goes out tw
 MAX_BACKOFF = timedelta(seconds=30)
 CLAIM_LEASE = timedelta(seconds=60)  # a sender that dies mid-batch leaves its rows to others after this
 SMTP_FAULT = "SMTP unavailable (fault injected)"  # last_error of an email held back by its account's SMTP fault
+UNDELIVERABLE = "undeliverable"  # last_error's start for an email failed for good (its address); it is not retried
+NEVER = datetime(9999, 12, 31)  # next_attempt_at of such an email
 
 
 def enqueue(db: Session, *emails: Email) -> None:
@@ -41,22 +44,36 @@ def backoff(attempts: int) -> timedelta:
 
 def _message(app: Flask, row: OutboxEmail) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = app.config["MAIL_FROM"]
-    message["To"] = row.to_address
+    message["From"] = sender(app.config["MAIL_FROM"])
+    message["To"] = recipient(row.to_address)  # built from the one mailbox, so no list can be read out of it
     message["Subject"] = row.subject
     message.set_content(row.text)
     return message
+
+
+def _undeliverable(rows: list[OutboxEmail]) -> dict[int, str]:
+    """The rows that must not be sent, with why: an address that isn't one mailbox (an old kept database may hold
+    "x,victim@evil.example"), which sent as it is would reach whoever parses out of it."""
+    refused: dict[int, str] = {}
+    for row in rows:
+        try:
+            mailbox(row.to_address)
+        except AddressError as exc:
+            refused[row.id] = f"{UNDELIVERABLE}: {row.to_address[:300]!r} is not one email address ({exc})"
+    return refused
 
 
 def _send_batch(app: Flask, rows: list[OutboxEmail]) -> tuple[set[int], dict[int, str]]:
     """Send rows over one SMTP connection; returns the ids sent and an error per id not sent."""
     sent: set[int] = set()
     errors: dict[int, str] = {}
+    envelope_from = sender(app.config["MAIL_FROM"]).addr_spec
     try:
         with smtplib.SMTP(app.config["SMTP_HOST"], int(app.config["SMTP_PORT"]), timeout=5) as smtp:
             for row in rows:
                 try:
-                    smtp.send_message(_message(app, row))
+                    # The envelope names the one stored address, not whatever smtplib would parse out of the headers.
+                    smtp.send_message(_message(app, row), from_addr=envelope_from, to_addrs=[row.to_address])
                 except smtplib.SMTPResponseException as exc:  # this message refused; the connection still works
                     errors[row.id] = f"{type(exc).__name__}: {exc}"
                 else:
@@ -107,8 +124,9 @@ def deliver_pending(app: Flask, batch: int = 500) -> int:
         db = new_session(app)
         try:
             while rows := _claim(db, datetime.now(), batch):
+                refused = _undeliverable(rows)
                 faulted = _smtp_faulted(db, rows)
-                sendable = [row for row in rows if row.account_id not in faulted]
+                sendable = [row for row in rows if row.account_id not in faulted and row.id not in refused]
                 sent, errors = _send_batch(app, sendable) if sendable else (set(), {})
                 smtp_failed = bool(errors)
                 errors |= {row.id: SMTP_FAULT for row in rows if row.account_id in faulted}
@@ -116,6 +134,9 @@ def deliver_pending(app: Flask, batch: int = 500) -> int:
                 for row in rows:
                     if row.id in sent:
                         row.sent_at, row.last_error = now, None
+                    elif row.id in refused:  # failed for good: no retry can make the address one mailbox
+                        row.last_error, row.next_attempt_at = refused[row.id], NEVER
+                        log.warning("email %s not sent, and not retried: %s", row.id, row.last_error)
                     else:
                         row.last_error = errors.get(row.id, "not sent")
                         row.next_attempt_at = now + backoff(row.attempts)
