@@ -351,7 +351,7 @@ class PortalAdmin:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(url, data=data, method=method)
         request.add_header("Accept", "application/json")
-        if data is not None:
+        if method.upper() not in ("GET", "HEAD", "OPTIONS"):  # the API takes writes only as JSON, even bodiless ones
             request.add_header("Content-Type", "application/json")
         try:
             with urllib.request.urlopen(request, timeout=self.request_timeout) as response:

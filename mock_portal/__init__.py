@@ -58,8 +58,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     faults.init_app(app)  # testing mode only
     if app.config["TESTING"]:
+        from . import api_guard
         from .blueprints import testing_api, testing_faults  # absent unless testing: every /__test__/ path is a 404
 
+        api_guard.init_app(app)  # a known Host, no other site's page, JSON writes only
         app.register_blueprint(testing_api.bp)
         app.register_blueprint(testing_faults.bp)
     return app

@@ -65,6 +65,11 @@ ACCOUNT_ID = {"name": "account_id", "in": "path", "required": True, "schema": {"
 ORDER_NUMBER = {"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}
 BAD_INPUT = _error("Malformed JSON, a non-object body, an unknown field or a bad value; the message names the field")
 NOT_FOUND = _error("No such account or order")
+GUARD_REFUSALS = {  # api_guard, before any endpoint: what only a web page or a misdirected request sends
+    "403": _error("A request from another site's page (Origin, Sec-Fetch-Site)"),
+    "421": _error("A Host the portal doesn't answer to (loopback, PUBLIC_URL's host and ALLOWED_HOSTS only)"),
+}
+NOT_JSON = {"415": _error("A write whose Content-Type is not application/json; every write needs it, even bodiless")}
 MAX_ID = 2**63 - 1
 
 
@@ -382,6 +387,14 @@ def _schemas() -> dict[str, Any]:
     }
 
 
+def _guarded(paths: dict[str, Any]) -> dict[str, Any]:
+    """Add the guard's refusals to every operation, and the 415 to every write."""
+    for item in paths.values():
+        for method, operation in item.items():
+            operation["responses"] |= GUARD_REFUSALS | ({} if method == "get" else NOT_JSON)
+    return paths
+
+
 def openapi_spec() -> dict[str, Any]:
     """The whole document, served at /__test__/openapi.json."""
     ref = lambda name: {"$ref": f"#/components/schemas/{name}"}  # noqa: E731
@@ -390,9 +403,13 @@ def openapi_spec() -> dict[str, Any]:
         "info": {
             "title": "Mock account portal: test-control API",
             "version": "1",
-            "description": "Mounted only in testing mode (--testing or PORTAL_TESTING=1). JSON in, JSON out.",
+            "description": (
+                "Mounted only in testing mode (--testing or PORTAL_TESTING=1). JSON in, JSON out: every write says "
+                "Content-Type: application/json, even with no body, and comes from a script or this portal's own "
+                "pages, to a Host it answers to."
+            ),
         },
-        "paths": {
+        "paths": _guarded({
             "/__test__/accounts": {
                 "post": {
                     "operationId": "createAccount",
@@ -495,6 +512,6 @@ def openapi_spec() -> dict[str, Any]:
                     },
                 }
             },
-        },
+        }),
         "components": {"schemas": _schemas()},
     }

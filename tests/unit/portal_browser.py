@@ -326,4 +326,4 @@ class TestControl:
 
     def pay(self, order_number: str) -> dict[str, Any]:
         """Record the Konbini / ATM payment of an order."""
-        return dict(self._json(self.client.post(f"/__test__/orders/{order_number}/payment")))
+        return dict(self._json(self.client.post(f"/__test__/orders/{order_number}/payment", json={})))

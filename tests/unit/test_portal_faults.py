@@ -98,7 +98,7 @@ def test_account_faults_refuse_bad_input_naming_the_field(client: FlaskClient, d
 
 
 def test_account_faults_need_a_body(client: FlaskClient, due_account) -> None:
-    response = client.put(f"/__test__/accounts/{due_account.id}/faults", data="")
+    response = client.put(f"/__test__/accounts/{due_account.id}/faults", data="", content_type="application/json")
 
     assert response.status_code == 400 and response.get_json()["error"].startswith("body:")
 
@@ -254,7 +254,7 @@ def test_portal_faults_are_none_until_set_each_list_sent_replaces_that_list_and_
     }
     assert client.get("/__test__/faults").get_json() == both
     assert put_portal_faults(client, latency=[])["errors"] == both["errors"]
-    cleared = client.delete("/__test__/faults")
+    cleared = client.delete("/__test__/faults", content_type="application/json")
     assert cleared.status_code == 200 and cleared.get_json() == {"latency": [], "errors": []}
     assert client.get("/__test__/faults").get_json() == {"latency": [], "errors": []}
 

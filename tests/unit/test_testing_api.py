@@ -217,7 +217,7 @@ def test_subscriptions_may_share_a_given_csn(client: FlaskClient) -> None:
         ("get", "/__test__/accounts/999999/subscriptions", None),
         ("get", "/__test__/accounts/999999/orders", None),
         ("get", "/__test__/accounts/99999999999999999999999/orders", None),
-        ("post", "/__test__/orders/7000000000/payment", None),
+        ("post", "/__test__/orders/7000000000/payment", {}),
     ],
 )
 def test_unknown_ids_are_404_in_json(client: FlaskClient, method: str, path: str, body: Any) -> None:
@@ -391,12 +391,12 @@ def test_orders_list_totals_as_decimal_strings_and_konbini_payment_completes(
     assert (order["currency"], order["total"], order["total_minor"]) == ("JPY", "327910", 327910)  # 298,100 + 10 %
     assert order["payment_number"] and order["payment_deadline"] == (today + timedelta(days=7)).isoformat()
 
-    paid = client.post(f"/__test__/orders/{order_number}/payment")
+    paid = client.post(f"/__test__/orders/{order_number}/payment", json={})
     assert paid.status_code == 200 and paid.get_json()["status"] == "complete"
     (state,) = states(client, account["id"]).values()
     assert state["renewal_date"] == "2027-02-01" and state["renewed_through"] == "2028-02-01"
 
-    again = client.post(f"/__test__/orders/{order_number}/payment")
+    again = client.post(f"/__test__/orders/{order_number}/payment", json={})
     assert again.status_code == 409 and "awaiting payment" in again.get_json()["error"]
 
 
@@ -415,7 +415,7 @@ def test_usd_totals_keep_two_decimals(client: FlaskClient, app: Flask, db: Sessi
 def test_the_reminder_job_endpoint_reports_how_many_were_sent(client: FlaskClient) -> None:
     post_account(client, today="2027-01-01", subscriptions=[{"renewal_in_days": 30}, {"renewal_in_days": 200}])
 
-    first = client.post("/__test__/jobs/reminders")
+    first = client.post("/__test__/jobs/reminders", content_type="application/json")  # no body at all
     second = client.post("/__test__/jobs/reminders", json={})
 
     assert (first.status_code, first.get_json()) == (200, {"sent": 1})
