@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import ipaddress
 import logging
+import os
 import threading
 from types import TracebackType
 from typing import Any, Self
@@ -15,6 +17,7 @@ from waitress.server import BaseWSGIServer
 from waitress.wasyncore import close_all
 
 from . import create_app
+from .api_guard import parse_hosts
 from .db import new_session
 from .mailcatcher import MailCatcher
 from .outbox import OutboxWorker
@@ -51,7 +54,9 @@ class PortalStack:
 
     Ports may be 0 to pick free ones; the properties report the real ones once started. With `smtp_host` set,
     mail goes to that server (e.g. a real Mailpit) and no catcher is started; `mail_api_url` then says where its
-    API is. `demo_seed` replaces the demo scenario's seed (other names and numbers, the same cases).
+    API is. The catcher listens on `mail_host`, loopback unless asked: `host` alone moves only the portal, so
+    serving the portal to other machines doesn't hand them the mail (sign-in links, payment numbers) too.
+    `demo_seed` replaces the demo scenario's seed (other names and numbers, the same cases).
     """
 
     def __init__(
@@ -70,6 +75,7 @@ class PortalStack:
         mail_api_url: str | None = None,
         force: bool = False,
         config: dict[str, Any] | None = None,
+        mail_host: str = "127.0.0.1",
     ) -> None:
         if testing and not force and not is_loopback(host):
             raise PortalStackError(
@@ -81,6 +87,7 @@ class PortalStack:
         self.database_url, self.reset, self.seed, self.demo_seed = database_url, reset, seed_demo, demo_seed
         self._smtp_host, self._smtp_port, self._mail_port = smtp_host, smtp_port, mail_port
         self._mail_api_url = mail_api_url
+        self.mail_host = mail_host
         self._config = config or {}
         self.app: Flask | None = None
         self.catcher: MailCatcher | None = None
@@ -100,13 +107,14 @@ class PortalStack:
     def mail_api_url(self) -> str | None:
         """Base URL of the Mailpit-compatible API and the catcher's inbox page (None: external SMTP, no API given)."""
         if self._catcher_ports is not None:
-            return f"http://{url_host(self.host)}:{self._catcher_ports[1]}"
+            return f"http://{url_host(self.mail_host)}:{self._catcher_ports[1]}"
         return self._mail_api_url
 
     @property
     def smtp_host(self) -> str:
-        """Where the portal sends mail: the external server, else the embedded catcher."""
-        return self._smtp_host or url_host(self.host).strip("[]")
+        """Where the portal sends mail: the external server, else the embedded catcher (over loopback if it listens
+        on every address)."""
+        return self._smtp_host or url_host(self.mail_host).strip("[]")
 
     @property
     def smtp_port(self) -> int:
@@ -134,7 +142,8 @@ class PortalStack:
         self._server = self._bind()
         self._bound_port = int(self._server.effective_port)
         if self._smtp_host is None:
-            self.catcher = MailCatcher(self.host, self._smtp_port, self._mail_port).start()
+            names = [self.host, *self._allowed_hosts()]  # the mail API answers to the portal's names too
+            self.catcher = MailCatcher(self.mail_host, self._smtp_port, self._mail_port, allowed_hosts=names).start()
             self._catcher_ports = (self.catcher.smtp_port, self.catcher.http_port)
         config: dict[str, Any] = {
             "TESTING": self.testing,
@@ -156,6 +165,11 @@ class PortalStack:
         self._worker = OutboxWorker(self.app).start()
         self._thread = threading.Thread(target=self._server.run, name="portal-http", daemon=True)
         self._thread.start()
+
+    def _allowed_hosts(self) -> list[str]:
+        """ALLOWED_HOSTS as the app reads it (the config given, else PORTAL_ALLOWED_HOSTS); the app doesn't exist yet
+        when the catcher starts."""
+        return parse_hosts(self._config.get("ALLOWED_HOSTS", os.environ.get("PORTAL_ALLOWED_HOSTS")))
 
     def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
         """The server is bound before the app exists; requests only arrive once both do."""
@@ -183,7 +197,10 @@ class PortalStack:
             server, self._server = self._server, None
             if self._thread is not None:
                 # Close every socket from the server's own loop, so the loop sees an empty map and returns.
-                server.trigger.pull_trigger(lambda: close_all(server._map))
+                # A wake-up a worker had already sent may let the loop run the thunk, closing the trigger, before
+                # this call's own write to it (EBADF): the loop is ending anyway.
+                with contextlib.suppress(OSError):
+                    server.trigger.pull_trigger(lambda: close_all(server._map))
                 self._thread.join(timeout=10)
                 self._thread = None
             else:

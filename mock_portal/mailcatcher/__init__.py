@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from types import TracebackType
 from typing import Self
 
@@ -22,7 +23,8 @@ class MailCatcherError(RuntimeError):
 class MailCatcher:
     """Catches mail on an SMTP port and serves it on an HTTP port, like a tiny Mailpit.
 
-    Ports may be 0 to pick free ones; after `start()` the properties report the real ports.
+    Ports may be 0 to pick free ones; after `start()` the properties report the real ports. The HTTP side answers
+    only to a loopback Host, `host` and `allowed_hosts` (no DNS rebinding).
     """
 
     def __init__(
@@ -31,8 +33,10 @@ class MailCatcher:
         smtp_port: int = 1025,
         http_port: int = 8025,
         store: MessageStore | None = None,
+        allowed_hosts: Iterable[str] = (),
     ) -> None:
         self.host = host
+        self.allowed_hosts = [host, *allowed_hosts]  # names its HTTP API answers to besides loopback
         self.store = store if store is not None else MessageStore()
         self._smtp_port = smtp_port
         self._http_port = http_port
@@ -75,7 +79,8 @@ class MailCatcher:
 
     def _start_http(self) -> None:
         try:
-            self._http = BackgroundServer(create_mail_app(self.store), self.host, self._http_port)
+            app = create_mail_app(self.store, self.allowed_hosts)
+            self._http = BackgroundServer(app, self.host, self._http_port)
         except (OSError, ValueError) as error:
             raise MailCatcherError(
                 f"cannot listen for HTTP on {self.host}:{self._http_port} ({error}); "

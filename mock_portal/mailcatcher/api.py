@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
+from ..api_guard import parse_hosts, refusal
 from . import inbox
 from .message import MailMessage
 from .schema import message_json, summary_json
@@ -13,14 +16,34 @@ from .store import MessageStore
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def create_mail_app(store: MessageStore) -> Flask:
-    """Build the HTTP side of the catcher over `store`."""
+def create_mail_app(store: MessageStore, allowed_hosts: Iterable[str] = ()) -> Flask:
+    """Build the HTTP side of the catcher over `store`, answering to loopback names and `allowed_hosts` only."""
     app = Flask(__name__)
     app.extensions["mail_store"] = store
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep Mailpit's field order
+    hosts = parse_hosts(list(allowed_hosts))
+
+    @app.before_request
+    def _guard() -> Response | None:
+        # Mailpit's clients send DELETEs without a content type, so writes need no JSON here; a DELETE from another
+        # site's page is preflighted (and never granted) anyway, and refused by its Origin besides.
+        found = refusal(request, hosts, json_writes=False)
+        return None if found is None else _refused(*found)
+
+    @app.after_request
+    def _no_store(response: Response) -> Response:
+        response.headers["Cache-Control"] = "no-store"  # mail holds sign-in links and payment numbers
+        return response
+
     app.register_blueprint(api)
     inbox.init_app(app)
     return app
+
+
+def _refused(status: int, message: str) -> Response:
+    response = jsonify(error=message, status=status)
+    response.status_code = status
+    return response
 
 
 def _store() -> MessageStore:

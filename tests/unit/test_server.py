@@ -148,3 +148,29 @@ def test_the_reminders_command_sends_and_says_how_many(stack_factory: Any, capsy
     assert "Sent 7 renewal reminder(s)" in capsys.readouterr().out  # the demo's seven renewable subscriptions
     assert main(["reminders", "--database-url", database, "--smtp-port", str(stack.smtp_port)]) == 0
     assert "Sent 0 renewal reminder(s)" in capsys.readouterr().out
+
+
+def catcher_listens_on(stack: PortalStack) -> set[str]:
+    """The addresses the embedded catcher's SMTP and HTTP sockets are bound to (what other machines could reach)."""
+    catcher = stack.catcher
+    assert catcher is not None and catcher._smtp is not None and catcher._http is not None
+    smtp = {s.getsockname()[0] for s in catcher._smtp.server.sockets}
+    return smtp | {catcher._http._server.socket.getsockname()[0]}
+
+
+def test_host_alone_moves_only_the_portal_not_the_mail_api_or_smtp(stack_factory: Any) -> None:
+    stack = stack_factory(host="0.0.0.0", seed_demo=False)
+
+    assert catcher_listens_on(stack) == {"127.0.0.1"}
+    assert stack.mail_api_url is not None and stack.mail_api_url.startswith("http://127.0.0.1:")
+    assert stack.smtp_host == "127.0.0.1"
+
+
+def test_mail_host_moves_the_mail_api_and_smtp_catcher(stack_factory: Any) -> None:
+    stack = stack_factory(mail_host="0.0.0.0", seed_demo=False)
+
+    assert catcher_listens_on(stack) == {"0.0.0.0"}
+    assert stack.smtp_host == "127.0.0.1", "the portal mails the wildcard-bound catcher over loopback"
+    assert stack.mail_api_url is not None and stack.mail_api_url.startswith("http://127.0.0.1:")
+    status, _ = http("GET", stack.mail_api_url + "/api/v1/messages")
+    assert status == 200
