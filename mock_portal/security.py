@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -11,7 +11,7 @@ CSP = (
 
 
 def init_app(app: Flask) -> None:
-    """Add CSP, anti-framing and no-sniff headers."""
+    """Add CSP, anti-framing and no-sniff headers; nothing but static files may be stored by a browser or proxy."""
 
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -19,4 +19,6 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint != "static":  # signed-in pages, forms with tokens, test-API answers: none for a cache
+            response.headers["Cache-Control"] = "no-store"
         return response
