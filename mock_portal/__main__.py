@@ -7,12 +7,16 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import FrameType
+from typing import Any, NoReturn
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
+from . import config as settings
 from . import create_app
+from .config import ConfigError
 from .db import new_session
 from .mailcatcher import MailCatcherError
 from .models import OutboxEmail
@@ -20,6 +24,7 @@ from .server import PortalStack, PortalStackError, url_host
 from .services.reminders import send_reminders
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+ERRORS = "A bad flag or PORTAL_* variable exits 2 with one line naming it and the form it takes."
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -29,6 +34,13 @@ def _env(name: str, default: str | None = None) -> str | None:
 
 def _env_flag(name: str) -> bool:
     return (_env(name) or "").lower() in TRUE_WORDS
+
+
+class _Parser(argparse.ArgumentParser):
+    """Command-line mistakes are one line on stderr and exit 2, like every other configuration error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
 
 
 def _port(text: str) -> int:
@@ -41,43 +53,99 @@ def _port(text: str) -> int:
     return port
 
 
+def _rule(key: str) -> Callable[[str], Any]:
+    """An argparse type from the config rule for `key`, so a flag is checked by the same words as its variable."""
+
+    def parse(text: str) -> Any:
+        try:
+            return settings.RULES[key](text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = key.lower()
+    return parse
+
+
+def _env_default(name: str, default: Any, parse: Callable[[str], Any]) -> Any:
+    """A flag's default from its environment twin, checked now, so a bad one is reported as the variable."""
+    text = _env(name)
+    if text is None:
+        return default
+    try:
+        return parse(text)
+    except (ValueError, argparse.ArgumentTypeError) as exc:
+        raise ConfigError(name, str(exc)) from None
+
+
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default=_env("PORTAL_HOST", "127.0.0.1"), help="portal address [PORTAL_HOST; 127.0.0.1]")
     parser.add_argument(
-        "--port", type=_port, default=_env("PORTAL_PORT", "5000"), help="portal port, 0 = any free [PORTAL_PORT; 5000]"
+        "--host", metavar="HOST", default=_env("PORTAL_HOST", "127.0.0.1"), help="portal address [PORTAL_HOST; 127.0.0.1]"
     )
     parser.add_argument(
-        "--smtp-port", type=_port, default=_env("PORTAL_SMTP_PORT", "1025"), help="SMTP port [PORTAL_SMTP_PORT; 1025]"
+        "--port",
+        type=_port,
+        metavar="PORT",
+        default=_env_default("PORTAL_PORT", 5000, _port),
+        help="portal port, 0 = any free [PORTAL_PORT; 5000]",
+    )
+    parser.add_argument(
+        "--smtp-port",
+        type=_port,
+        metavar="PORT",
+        default=_env_default("PORTAL_SMTP_PORT", 1025, _port),
+        help="port of the embedded SMTP catcher, or of --smtp-host [PORTAL_SMTP_PORT; 1025]",
     )
     parser.add_argument(
         "--smtp-host",
-        default=_env("PORTAL_SMTP_HOST"),
+        type=_rule("SMTP_HOST"),
+        metavar="HOST",
+        default=_env_default("PORTAL_SMTP_HOST", None, _rule("SMTP_HOST")),
         help="send mail to this SMTP server (e.g. a real Mailpit) instead of the embedded catcher [PORTAL_SMTP_HOST]",
     )
     parser.add_argument(
         "--database-url",
-        default=_env("PORTAL_DATABASE_URL"),
+        type=_rule("DATABASE_URL"),
+        metavar="URL",
+        default=_env_default("PORTAL_DATABASE_URL", None, _rule("DATABASE_URL")),
         help="SQLAlchemy URL [PORTAL_DATABASE_URL; sqlite file instance/portal.db]",
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line: `serve` (the default) and `reminders`."""
-    parser = argparse.ArgumentParser(prog="python -m mock_portal", description=__doc__)
+    parser = _Parser(prog="python -m mock_portal", description=__doc__)
     commands = parser.add_subparsers(dest="command", metavar="{serve,reminders}")
 
-    serve = commands.add_parser("serve", help="run the portal, SMTP catcher and mail API with the demo account")
+    about = "run the portal, SMTP catcher and mail API with the demo account"
+    serve = commands.add_parser("serve", help=about, description=f"{about[0].upper()}{about[1:]}. {ERRORS}")
     _add_common(serve)
+    serve.add_argument(
+        "--mail-host",
+        metavar="HOST",
+        default=_env("PORTAL_MAIL_HOST", "127.0.0.1"),
+        help="mail API and SMTP catcher address [PORTAL_MAIL_HOST; 127.0.0.1]",
+    )
     serve.add_argument(
         "--mail-port",
         type=_port,
-        default=_env("PORTAL_MAIL_PORT", "8025"),
+        metavar="PORT",
+        default=_env_default("PORTAL_MAIL_PORT", 8025, _port),
         help="mail API and inbox port [PORTAL_MAIL_PORT; 8025]",
     )
     serve.add_argument(
         "--mail-api-url",
-        default=_env("PORTAL_MAIL_API_URL"),
+        type=_rule("PUBLIC_URL"),
+        metavar="URL",
+        default=_env_default("PORTAL_MAIL_API_URL", None, _rule("PUBLIC_URL")),
         help="with --smtp-host: that server's API URL, to print [PORTAL_MAIL_API_URL]",
+    )
+    serve.add_argument(
+        "--allowed-hosts",
+        type=_rule("ALLOWED_HOSTS"),
+        default=_env_default("PORTAL_ALLOWED_HOSTS", [], _rule("ALLOWED_HOSTS")),
+        metavar="NAMES",
+        help="comma-separated host names, besides loopback, that the test API and mail API answer to "
+        "[PORTAL_ALLOWED_HOSTS]",
     )
     serve.add_argument(
         "--testing",
@@ -91,13 +159,16 @@ def build_parser() -> argparse.ArgumentParser:
         default=_env_flag("PORTAL_KEEP_DATA"),
         help="keep the database instead of starting fresh [PORTAL_KEEP_DATA=1]",
     )
-    serve.add_argument("--force", action="store_true", help="allow --testing on an address other machines can reach")
+    serve.add_argument("--force", action="store_true", help="allow --testing on a --host other machines can reach")
 
-    reminders = commands.add_parser("reminders", help="send the renewal reminders due today, once, and exit")
+    about = "send the renewal reminders due today, once, and exit"
+    reminders = commands.add_parser("reminders", help=about, description=f"{about[0].upper()}{about[1:]}. {ERRORS}")
     _add_common(reminders)
     reminders.add_argument(
         "--base-url",
-        default=_env("PORTAL_PUBLIC_URL"),
+        type=_rule("PUBLIC_URL"),
+        metavar="URL",
+        default=_env_default("PORTAL_PUBLIC_URL", None, _rule("PUBLIC_URL")),
         help="the portal's URL for the links in the emails [PORTAL_PUBLIC_URL; http://HOST:PORT]",
     )
     return parser
@@ -118,6 +189,8 @@ def serve(args: argparse.Namespace) -> int:
             smtp_host=args.smtp_host,
             mail_api_url=args.mail_api_url,
             force=args.force,
+            config={"ALLOWED_HOSTS": args.allowed_hosts},
+            mail_host=args.mail_host,
         )
         stack.start()
     except PortalStackError as exc:
@@ -126,6 +199,8 @@ def serve(args: argparse.Namespace) -> int:
     except MailCatcherError as exc:
         print(f"error: {exc} (--smtp-port / PORTAL_SMTP_PORT, --mail-port / PORTAL_MAIL_PORT)", file=sys.stderr)
         return 2
+    except (ConfigError, SQLAlchemyError, OSError) as exc:
+        return _configuration_error(exc, args, SERVE_FLAGS)
 
     stopping = threading.Event()
 
@@ -162,6 +237,24 @@ def _print_summary(stack: PortalStack) -> None:
     print("\n".join(lines), flush=True)
 
 
+def _configuration_error(exc: BaseException, args: argparse.Namespace, flags: Mapping[str, str]) -> int:
+    """Say in one line what to change, naming the flag or variable; 2 is the exit code of a configuration error."""
+    if isinstance(exc, ConfigError):
+        line = f"{flags.get(exc.name, exc.name)}: {exc.message}"  # a key the command set from a flag is that flag
+    else:  # the database: an engine that can't connect, a file that can't be made, a driver not installed
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        url = args.database_url or "sqlite:///instance/portal.db (the default)"
+        line = f"--database-url / PORTAL_DATABASE_URL: cannot open {url}: {reason}"
+    print(f"error: {line}", file=sys.stderr)
+    return 2
+
+
+SERVE_FLAGS = {"SMTP_HOST": "--smtp-host", "DATABASE_URL": "--database-url", "ALLOWED_HOSTS": "--allowed-hosts"}
+REMINDER_FLAGS = {
+    "SMTP_HOST": "--smtp-host", "SMTP_PORT": "--smtp-port", "DATABASE_URL": "--database-url", "PUBLIC_URL": "--base-url",
+}  # fmt: skip
+
+
 def reminders(args: argparse.Namespace) -> int:
     """Send the reminders due today and say how many went out."""
     base_url = args.base_url or f"http://{url_host(args.host)}:{args.port}"
@@ -173,7 +266,10 @@ def reminders(args: argparse.Namespace) -> int:
     }
     if args.database_url:
         config["DATABASE_URL"] = args.database_url
-    app = create_app(config)
+    try:
+        app = create_app(config)
+    except (ConfigError, SQLAlchemyError, OSError) as exc:
+        return _configuration_error(exc, args, REMINDER_FLAGS)
     with app.app_context():
         db = new_session(app)
         try:
@@ -196,7 +292,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv.insert(0, "serve")
-    args = build_parser().parse_args(argv)
+    try:
+        parser = build_parser()  # reads the flags' environment twins
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    args = parser.parse_args(argv)
     return serve(args) if args.command == "serve" else reminders(args)
 
 
