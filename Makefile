@@ -5,8 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+SOAK_ARGS ?=
 
-.PHONY: setup browser serve demo test test-unit test-e2e test-shard durations lint bench mutants clean help
+.PHONY: setup browser serve demo test test-unit test-e2e test-shard durations lint bench soak mutants clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,6 +35,9 @@ test: setup  ## The import boundary, then unit and end-to-end suites in parallel
 
 bench: setup  ## Benchmarks vs their targets (< 10 min): benchmarks/results.json, results.md, chart.png; BENCH_ARGS=--quick
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+soak: setup  ## Mixed traffic against a fresh portal (≤ 5 min, loopback): requests, errors, p95, RSS → reports/soak.json
+	$(BIN)/python -m benchmarks.soak $(SOAK_ARGS)
 
 mutants: setup  ## e2e suite vs each portal mutant in tests/mutants/, at HEAD (slow); MUTANTS_ONLY=03,11
 	$(BIN)/python -m tests.mutants
