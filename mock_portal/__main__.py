@@ -19,6 +19,7 @@ from . import create_app
 from .config import ConfigError
 from .db import new_session
 from .mailcatcher import MailCatcherError
+from .mailcatcher.store import MAX_MESSAGES
 from .models import OutboxEmail
 from .server import PortalStack, PortalStackError, url_host
 from .services.reminders import send_reminders
@@ -51,6 +52,12 @@ def _port(text: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{port} is not a port number; use 0–65535 (0 picks a free port)")
     return port
+
+
+def _message_count(text: str) -> int:
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a count; use 0 (keep every message) or more")
+    return int(text)
 
 
 def _rule(key: str) -> Callable[[str], Any]:
@@ -133,6 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="mail API and inbox port [PORTAL_MAIL_PORT; 8025]",
     )
     serve.add_argument(
+        "--mail-max-messages",
+        type=_message_count,
+        metavar="N",
+        default=_env_default("PORTAL_MAIL_MAX_MESSAGES", MAX_MESSAGES, _message_count),
+        help=f"the catcher keeps the newest N emails, as Mailpit does; 0 keeps all [PORTAL_MAIL_MAX_MESSAGES; {MAX_MESSAGES}]",
+    )
+    serve.add_argument(
         "--mail-api-url",
         type=_rule("PUBLIC_URL"),
         metavar="URL",
@@ -191,6 +205,7 @@ def serve(args: argparse.Namespace) -> int:
             force=args.force,
             config={"ALLOWED_HOSTS": args.allowed_hosts},
             mail_host=args.mail_host,
+            mail_max_messages=args.mail_max_messages,
         )
         stack.start()
     except PortalStackError as exc:

@@ -19,7 +19,8 @@ from waitress.wasyncore import close_all
 from . import create_app
 from .api_guard import parse_hosts
 from .db import new_session
-from .mailcatcher import MailCatcher
+from .mailcatcher import MailCatcher, MessageStore
+from .mailcatcher.store import MAX_MESSAGES
 from .outbox import OutboxWorker
 from .seed import DemoAccount, seed_demo
 
@@ -76,6 +77,7 @@ class PortalStack:
         force: bool = False,
         config: dict[str, Any] | None = None,
         mail_host: str = "127.0.0.1",
+        mail_max_messages: int = MAX_MESSAGES,
     ) -> None:
         if testing and not force and not is_loopback(host):
             raise PortalStackError(
@@ -87,7 +89,7 @@ class PortalStack:
         self.database_url, self.reset, self.seed, self.demo_seed = database_url, reset, seed_demo, demo_seed
         self._smtp_host, self._smtp_port, self._mail_port = smtp_host, smtp_port, mail_port
         self._mail_api_url = mail_api_url
-        self.mail_host = mail_host
+        self.mail_host, self.mail_max_messages = mail_host, mail_max_messages
         self._config = config or {}
         self.app: Flask | None = None
         self.catcher: MailCatcher | None = None
@@ -143,7 +145,13 @@ class PortalStack:
         self._bound_port = int(self._server.effective_port)
         if self._smtp_host is None:
             names = [self.host, *self._allowed_hosts()]  # the mail API answers to the portal's names too
-            self.catcher = MailCatcher(self.mail_host, self._smtp_port, self._mail_port, allowed_hosts=names).start()
+            self.catcher = MailCatcher(
+                self.mail_host,
+                self._smtp_port,
+                self._mail_port,
+                store=MessageStore(self.mail_max_messages),
+                allowed_hosts=names,
+            ).start()
             self._catcher_ports = (self.catcher.smtp_port, self.catcher.http_port)
         config: dict[str, Any] = {
             "TESTING": self.testing,

@@ -52,6 +52,8 @@ CASES = [
     (["serve", *FREE_PORTS, "--database-url", "garbage"], {}, "--database-url", "sqlite:///"),
     (SERVE + ["--smtp-host", "mail host"], {}, "--smtp-host", "host name"),
     (SERVE + ["--allowed-hosts", "bad host"], {}, "--allowed-hosts", "comma"),
+    (SERVE, {"PORTAL_MAIL_MAX_MESSAGES": "-5"}, "PORTAL_MAIL_MAX_MESSAGES", "0 (keep every message)"),
+    (SERVE + ["--mail-max-messages", "many"], {}, "--mail-max-messages", "0 (keep every message)"),
     (REMINDERS, {"PORTAL_TODAY": "2026-02-30"}, "PORTAL_TODAY", "YYYY-MM-DD"),
     (REMINDERS, {"PORTAL_PUBLIC_URL": "ftp://portal.example"}, "PORTAL_PUBLIC_URL", "http://"),
     (REMINDERS, {"PORTAL_SESSION_IDLE_TIMEOUT": "-1"}, "PORTAL_SESSION_IDLE_TIMEOUT", "greater than 0"),

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from mock_portal.__main__ import build_parser
 from mock_portal.mailcatcher import MessageStore
+from mock_portal.server import PortalStack
 
 
 def raw(number: int) -> bytes:
@@ -48,3 +52,13 @@ def test_the_default_limit_is_mailpits_500() -> None:
 def test_a_negative_limit_is_refused_with_what_to_give() -> None:
     with pytest.raises(ValueError, match="0 \\(keep all\\) or more"):
         MessageStore(max_messages=-1)
+
+
+def test_the_served_catcher_keeps_the_limit_given_on_the_command_line(tmp_path: Path, portal_env: None) -> None:
+    args = build_parser().parse_args(["serve", "--mail-max-messages", "7"])
+    stack = PortalStack(
+        port=0, smtp_port=0, mail_port=0, database_url=f"sqlite:///{tmp_path}/p.db", seed_demo=False,
+        mail_max_messages=args.mail_max_messages,
+    )  # fmt: skip
+    with stack:
+        assert stack.catcher is not None and stack.catcher.store.max_messages == 7
