@@ -61,12 +61,12 @@ def _utc_now() -> datetime:
 
 
 def start(db: Session, user_id: int, rules: SessionPolicy) -> str:
-    """Open a session for the user (removing the user's expired ones) and return the token for the cookie."""
+    """Open a session for the user (removing every expired one, whoever's: users who never come back leave none
+    behind) and return the token for the cookie."""
     at = _utc_now()
     db.execute(
         delete(UserSession).where(
-            UserSession.user_id == user_id,
-            or_(UserSession.last_seen_at <= at - rules.idle, UserSession.created_at <= at - rules.lifetime),
+            or_(UserSession.last_seen_at <= at - rules.idle, UserSession.created_at <= at - rules.lifetime)
         )
     )
     token = secrets.token_urlsafe(32)

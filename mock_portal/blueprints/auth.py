@@ -73,7 +73,10 @@ def login():  # type: ignore[no-untyped-def]
         # An unknown email is checked against a dummy hash too, so the answer's timing doesn't tell who has an account.
         stored = user.password_hash if user else _dummy_hash()
         if check_password_hash(stored, request.form.get("password", "")) and user:
-            session.clear()  # a new session (and CSRF token) for the signed-in user, never one set before sign-in
+            # A new session (and CSRF token) for the signed-in user, never one set before sign-in; a session this
+            # browser had (perhaps another user's, on a shared machine) ends for every copy of its cookie.
+            sessions.end(db_session(), session.get("sid"))
+            session.clear()
             session["sid"] = sessions.start(db_session(), user.id, sessions.policy(current_app.config))
             return redirect(_safe_next(request.args.get("next")))
         error = BAD_CREDENTIALS

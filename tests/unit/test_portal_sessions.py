@@ -149,13 +149,26 @@ def test_the_database_keeps_a_hash_of_the_session_token_never_the_token(
     assert "user_id" not in cookie, "the cookie still names the user"
 
 
-def test_signing_in_removes_the_users_expired_sessions(
+def test_signing_in_removes_every_expired_session_not_only_the_users(
     stack: PortalStack, account: dict[str, Any], clock: WallClock, tmp_path: Path
 ) -> None:
     for _ in range(3):
         signed_in(stack, account)
+    signed_in(stack, create_account(stack.base_url))  # a user who never comes back
     clock.advance(LIFETIME)
 
     signed_in(stack, account)
 
     assert len(session_rows(stack, tmp_path)) == 1, "expired sessions pile up in the table"
+
+
+def test_signing_in_again_in_a_browser_ends_the_session_it_had(stack: PortalStack, account: dict[str, Any]) -> None:
+    shared = signed_in(stack, account)
+    saved = httpx.Cookies(shared.cookies)  # a copy of the first user's cookie, left on a shared machine
+    other = create_account(stack.base_url)["users"][0]
+
+    assert sign_in(shared, other["email"], other["password"]).status_code == 302
+    replay = browser(stack, saved).get("/subscriptions")
+
+    assert is_sent_to_sign_in(replay), f"the first user's session outlived the next sign-in: {replay.status_code}"
+    assert shared.get("/subscriptions").status_code == 200, "the new sign-in in that browser works"
