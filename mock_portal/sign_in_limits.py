@@ -1,16 +1,16 @@
-"""Sign-in limits (Flask-Limiter, in memory, expiring): failed sign-ins per address and email, and per address; and
-the form's fields capped before anything is counted, looked up or hashed."""
+"""Sign-in limits (the `limits` library that Flask-Limiter is built on, in memory, expiring): failed sign-ins per
+address and email, and per address; and the form's fields capped before anything is counted, looked up or hashed."""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, current_app, g, request
 from flask.wrappers import Response
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-
-from .blueprints import auth
+from limits import RateLimitItemPerMinute
+from limits.storage import MemoryStorage
+from limits.strategies import FixedWindowRateLimiter
 
 MAX_EMAIL, MAX_PASSWORD = 254, 1024  # 254: the longest address SMTP can deliver to (RFC 5321 with RFC 3696's erratum)
 EMAIL_TOO_LONG = f"The email address is too long: at most {MAX_EMAIL} characters."
@@ -34,45 +34,66 @@ def email_key(email: str) -> str:
     return hashlib.blake2b(email.strip().lower().encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def is_failure(response: Response) -> bool:
-    """A sign-in that counts against its address: wrong credentials, not a success and not a refusal."""
-    return response.status_code == 401
+def is_success(response: Response) -> bool:
+    """A sign-in that let the user in (the redirect onward), the one kind not counted toward the limits."""
+    return response.status_code in (302, 303)
 
 
-def _not_sign_in() -> bool:
-    return request.endpoint != SIGN_IN
+@dataclass(frozen=True)
+class SignInLimiter:
+    """This app's counters (in memory, each expiring with its minute) and the fixed-window rule applied to them."""
+
+    storage: MemoryStorage
+    windows: FixedWindowRateLimiter
 
 
-def _per_email_key() -> str:
-    return f"{get_remote_address()}/{email_key(request.form.get('email', ''))}"
+def _is_sign_in() -> bool:
+    return request.endpoint == SIGN_IN and request.method == "POST"
 
 
 def _check_fields() -> None:
-    if request.endpoint != SIGN_IN or request.method != "POST":
+    if not _is_sign_in():
         return
     if message := field_error(request.form.get("email", "").strip(), request.form.get("password", "")):
         abort(400, description=message)
 
 
+def _count_attempt() -> None:
+    """Count this sign-in against its address, then its address and email, before any work; refuse past a limit.
+
+    Counted up front (an atomic increment per counter), not after the answer: eight sign-ins at once on eight server
+    threads would otherwise all pass a check that each of them was about to tip. A success is given back afterwards.
+    The address is counted first, so an address past its limit has no more of its emails stored."""
+    if not _is_sign_in():
+        return
+    limiter: SignInLimiter = current_app.extensions["sign_in_limiter"]
+    address = request.remote_addr or "?"
+    per_address = RateLimitItemPerMinute(int(current_app.config["LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE"]))
+    if not limiter.windows.hit(per_address, "address", address):
+        abort(429, description=PER_ADDRESS)
+    g.sign_in_counted = [(per_address, ("address", address))]
+    per_email = RateLimitItemPerMinute(int(current_app.config["LOGIN_ATTEMPTS_PER_MINUTE"]))
+    email = email_key(request.form.get("email", ""))
+    if not limiter.windows.hit(per_email, "email", address, email):
+        abort(429, description=PER_EMAIL)
+    g.sign_in_counted.append((per_email, ("email", address, email)))
+
+
+def _give_back_success(response: Response) -> Response:
+    """A sign-in that was not a failure (wrong credentials) is not counted: the owner signing in often, an office or
+    a test runner signing in hundreds of times, is never limited."""
+    counted = g.pop("sign_in_counted", None)
+    if counted and is_success(response):
+        limiter: SignInLimiter = current_app.extensions["sign_in_limiter"]
+        for item, identifiers in counted:
+            limiter.storage.decr(item.key_for(*identifiers))
+    return response
+
+
 def init_app(app: Flask) -> None:
-    """Cap the sign-in fields, then limit sign-ins with this app's own limiter (app.extensions["sign_in_limiter"])."""
-    app.before_request(_check_fields)  # registered before the limiter's hook, so an oversize field is never counted
-    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", strategy="fixed-window")
-    # Checked in this order: an address past its failures is refused before its emails are counted.
-    limiter.limit(
-        lambda: f"{int(current_app.config['LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE'])}/minute",
-        key_func=get_remote_address,
-        methods=["POST"],
-        exempt_when=_not_sign_in,
-        deduct_when=is_failure,  # an office or a test runner signing in hundreds of times is never limited
-        error_message=PER_ADDRESS,
-    )(auth.bp)
-    limiter.limit(
-        lambda: f"{int(current_app.config['LOGIN_ATTEMPTS_PER_MINUTE'])}/minute",
-        key_func=_per_email_key,
-        methods=["POST"],
-        exempt_when=_not_sign_in,
-        deduct_when=is_failure,  # guessing one account's password is slowed; its owner signing in often is not
-        error_message=PER_EMAIL,
-    )(auth.bp)
-    app.extensions["sign_in_limiter"] = limiter
+    """Cap the sign-in fields, then count sign-ins with this app's own limiter (app.extensions["sign_in_limiter"])."""
+    storage = MemoryStorage()
+    app.extensions["sign_in_limiter"] = SignInLimiter(storage, FixedWindowRateLimiter(storage))
+    app.before_request(_check_fields)  # first, so an oversize field is never counted
+    app.before_request(_count_attempt)
+    app.after_request(_give_back_success)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,20 @@ def test_successful_sign_ins_do_not_count_toward_the_address_limit(start_stack: 
 
     assert signed_in == [302] * 30, "successful sign-ins from one address were limited"
     assert failures == [401] * 5 + [429], f"the 5-failure budget was used up by successful sign-ins: {failures}"
+
+
+def test_wrong_sign_ins_sent_all_at_once_do_not_get_past_the_limit(start_stack: StartStack) -> None:
+    stack = start_stack(LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE=20)
+    client = httpx.Client(base_url=stack.base_url, limits=httpx.Limits(max_connections=32))
+    token = csrf_token(client)
+
+    def guess(n: int) -> int:
+        return sign_in(client, f"guess-{n}@example.com", "wrong", token).status_code
+
+    with ThreadPoolExecutor(max_workers=16) as pool:  # more at once than the server has threads
+        answers = sorted(pool.map(guess, range(60)))
+
+    assert answers == [401] * 20 + [429] * 40, f"60 concurrent guesses against a limit of 20 answered {answers}"
 
 
 def test_one_user_signing_in_often_is_not_limited_but_guessing_their_password_is(start_stack: StartStack) -> None:
