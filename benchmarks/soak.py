@@ -264,6 +264,9 @@ class Worker:
             except UnexpectedAnswer as exc:
                 self.tally.error(str(exc))
                 self.web.cookies.clear()
+            except Exception as exc:  # an answer not shaped as expected (no Location, not JSON): an error, not a crash
+                self.tally.error(f"{kind.__name__}: {type(exc).__name__}: {exc}")
+                self.web.cookies.clear()
         for client in (self.web, self.stranger_web, self.mail):
             client.close()
 
