@@ -12,7 +12,9 @@ from limits import RateLimitItemPerMinute
 from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 
-MAX_EMAIL, MAX_PASSWORD = 254, 1024  # 254: the longest address SMTP can deliver to (RFC 5321 with RFC 3696's erratum)
+from .addresses import MAX_LENGTH as MAX_EMAIL
+
+MAX_PASSWORD = 1024
 EMAIL_TOO_LONG = f"The email address is too long: at most {MAX_EMAIL} characters."
 PASSWORD_TOO_LONG = f"The password is too long: at most {MAX_PASSWORD} characters."
 PER_EMAIL = "Too many sign-in attempts for this email. Wait a minute, then try again."
