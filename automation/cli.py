@@ -229,6 +229,21 @@ def serve(
     mail_port: Annotated[
         int | None, typer.Option(envvar="PORTAL_MAIL_PORT", min=0, max=65535, help="Mail API and inbox port [default: 8025].")
     ] = None,
+    mail_host: Annotated[
+        str | None,
+        typer.Option(
+            envvar="PORTAL_MAIL_HOST",
+            help="Address of the mail API and SMTP catcher; --host alone moves only the portal [default: 127.0.0.1].",
+        ),
+    ] = None,
+    allowed_hosts: Annotated[
+        str | None,
+        typer.Option(
+            envvar="PORTAL_ALLOWED_HOSTS",
+            help="Comma-separated host names, besides loopback, the test and mail APIs answer to (else 421); "
+            "they are unauthenticated, so allow only the names you use.",
+        ),
+    ] = None,
     smtp_host: Annotated[
         str | None, typer.Option(envvar="PORTAL_SMTP_HOST", help="Send mail to this SMTP server (e.g. Mailpit), not the catcher.")
     ] = None,
@@ -251,8 +266,9 @@ def serve(
     """Run the local mock portal, its SMTP catcher and mail API, with the demo account."""
     from automation.local_portal import serve as serve_mock
 
-    values = {"--host": host, "--port": port, "--smtp-port": smtp_port, "--mail-port": mail_port,
-              "--smtp-host": smtp_host, "--mail-api-url": mail_api_url, "--database-url": database_url}  # fmt: skip
+    values = {"--host": host, "--port": port, "--smtp-port": smtp_port, "--mail-port": mail_port, "--mail-host": mail_host,
+              "--allowed-hosts": allowed_hosts, "--smtp-host": smtp_host, "--mail-api-url": mail_api_url,
+              "--database-url": database_url}  # fmt: skip
     flags = {"--testing": testing, "--keep-data": keep_data, "--force": force}
     argv = ["serve"]
     argv += [part for flag, value in values.items() if value is not None for part in (flag, str(value))]

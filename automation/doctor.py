@@ -169,7 +169,13 @@ def test_api(base_url: str) -> Check:
         return Check(
             "Test API", False, "off (404)", "start the portal with --testing (renewals serve --testing); the e2e suite needs it"
         )
-    return Check("Test API", False, f"unknown: {answer.status or answer.error}", "start the portal first")
+    if answer.status is None:
+        return Check("Test API", False, f"no answer ({answer.error})", "start the portal first")
+    message = endpoints.error_message(answer)  # 421, 403, 415: the portal's refusal says what was wrong
+    detail = f"HTTP {answer.status}: {message}" if message else f"HTTP {answer.status}"
+    if answer.status == 421:
+        return Check("Test API", False, detail, endpoints.allow_host_fix(base_url))
+    return Check("Test API", False, detail, "do what the portal's message says" if message else "see the portal's log")
 
 
 def run(

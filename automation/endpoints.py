@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import socket
 import urllib.error
 import urllib.request
@@ -33,9 +35,33 @@ def http_get(url: str, timeout: float = PROBE_TIMEOUT_S) -> Answer:
         with _OPENER.open(url, timeout=timeout) as response:
             return Answer(response.status, body=response.read(65536))
     except urllib.error.HTTPError as error:
-        return Answer(error.code)
+        return Answer(error.code, body=_error_body(error))
     except (OSError, ValueError) as error:  # refused, reset, DNS failure, timeout, bad URL
         return Answer(None, _reason(getattr(error, "reason", error)))
+
+
+def _error_body(error: urllib.error.HTTPError) -> bytes:
+    try:
+        return error.read(65536)
+    except (OSError, http.client.HTTPException):  # the status is the answer; a body cut short is no body
+        return b""
+
+
+def error_message(answer: Answer) -> str:
+    """The `error` field of a JSON refusal (the portal's and the mail API's say what to change), or ''."""
+    try:
+        return str(json.loads(answer.body)["error"])
+    except (ValueError, KeyError, TypeError):
+        return ""
+
+
+def allow_host_fix(url: str) -> str:
+    """What to do about a 421: the server must be told the host name this URL uses."""
+    name = urlparse(url).hostname or "NAME"
+    return (
+        f"allow the name on the portal's machine: serve with --allowed-hosts {name} (or PORTAL_ALLOWED_HOSTS={name}); "
+        "the test and mail APIs are unauthenticated, so allow only names you use"
+    )
 
 
 def _reason(error: object) -> str:
@@ -83,6 +109,8 @@ def mailbox_problem(mailbox_url: str) -> str | None:
     answer = http_get(mailbox_url.rstrip("/") + "/api/v1/messages?limit=1")
     if answer.status is None:
         return f"no mailbox at {mailbox_url} ({answer.error}) — {SERVE_HINT}, or point --mailbox-url at a Mailpit"
+    if answer.status == 421:
+        return f"{mailbox_url} refused its host name: {error_message(answer) or 'HTTP 421'} — {allow_host_fix(mailbox_url)}"
     if answer.status != 200:
         return (
             f"{mailbox_url}/api/v1/messages answered HTTP {answer.status}, so that is not a Mailpit API — "
