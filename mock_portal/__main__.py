@@ -24,17 +24,12 @@ from .models import OutboxEmail
 from .server import PortalStack, PortalStackError, url_host
 from .services.reminders import send_reminders
 
-TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 ERRORS = "A bad flag or PORTAL_* variable exits 2 with one line naming it and the form it takes."
 
 
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name, "").strip()
     return value or default
-
-
-def _env_flag(name: str) -> bool:
-    return (_env(name) or "").lower() in TRUE_WORDS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -84,10 +79,25 @@ def _env_default(name: str, default: Any, parse: Callable[[str], Any]) -> Any:
         raise ConfigError(name, str(exc)) from None
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
+def _host_flag(parser: argparse.ArgumentParser, flag: str, variable: str, about: str) -> None:
+    """A flag naming an address to listen on, checked like SMTP_HOST (whether it resolves is found on binding)."""
     parser.add_argument(
-        "--host", metavar="HOST", default=_env("PORTAL_HOST", "127.0.0.1"), help="portal address [PORTAL_HOST; 127.0.0.1]"
+        flag,
+        type=_rule("SMTP_HOST"),
+        metavar="HOST",
+        default=_env_default(variable, "127.0.0.1", _rule("SMTP_HOST")),
+        help=f"{about} [{variable}; 127.0.0.1]",
     )
+
+
+def _switch(parser: argparse.ArgumentParser, flag: str, variable: str, about: str) -> None:
+    """An on/off flag whose variable takes the config's on and off words (a typo is an error, not "off")."""
+    default = _env_default(variable, False, _rule("TESTING"))
+    parser.add_argument(flag, action="store_true", default=default, help=f"{about} [{variable}=1]")
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    _host_flag(parser, "--host", "PORTAL_HOST", "portal address")
     parser.add_argument(
         "--port",
         type=_port,
@@ -126,12 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     about = "run the portal, SMTP catcher and mail API with the demo account"
     serve = commands.add_parser("serve", help=about, description=f"{about[0].upper()}{about[1:]}. {ERRORS}")
     _add_common(serve)
-    serve.add_argument(
-        "--mail-host",
-        metavar="HOST",
-        default=_env("PORTAL_MAIL_HOST", "127.0.0.1"),
-        help="mail API and SMTP catcher address [PORTAL_MAIL_HOST; 127.0.0.1]",
-    )
+    _host_flag(serve, "--mail-host", "PORTAL_MAIL_HOST", "mail API and SMTP catcher address")
     serve.add_argument(
         "--mail-port",
         type=_port,
@@ -161,18 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="comma-separated host names, besides loopback, that the test API and mail API answer to "
         "[PORTAL_ALLOWED_HOSTS]",
     )
-    serve.add_argument(
-        "--testing",
-        action="store_true",
-        default=_env_flag("PORTAL_TESTING"),
-        help="mount the test-control API under /__test__/ [PORTAL_TESTING=1]",
-    )
-    serve.add_argument(
-        "--keep-data",
-        action="store_true",
-        default=_env_flag("PORTAL_KEEP_DATA"),
-        help="keep the database instead of starting fresh [PORTAL_KEEP_DATA=1]",
-    )
+    _switch(serve, "--testing", "PORTAL_TESTING", "mount the test-control API under /__test__/")
+    _switch(serve, "--keep-data", "PORTAL_KEEP_DATA", "keep the database instead of starting fresh")
     serve.add_argument("--force", action="store_true", help="allow --testing on a --host other machines can reach")
 
     about = "send the renewal reminders due today, once, and exit"
@@ -264,7 +259,9 @@ def _configuration_error(exc: BaseException, args: argparse.Namespace, flags: Ma
     return 2
 
 
-SERVE_FLAGS = {"SMTP_HOST": "--smtp-host", "DATABASE_URL": "--database-url", "ALLOWED_HOSTS": "--allowed-hosts"}
+SERVE_FLAGS = {
+    "SMTP_HOST": "--smtp-host", "SMTP_PORT": "--smtp-port", "DATABASE_URL": "--database-url", "ALLOWED_HOSTS": "--allowed-hosts",
+}  # fmt: skip
 REMINDER_FLAGS = {
     "SMTP_HOST": "--smtp-host", "SMTP_PORT": "--smtp-port", "DATABASE_URL": "--database-url", "PUBLIC_URL": "--base-url",
 }  # fmt: skip

@@ -50,8 +50,10 @@ def parse_hosts(value: Any) -> list[str]:
     return [name for name in names if name not in WILDCARDS]
 
 
-def is_loopback_name(name: str) -> bool:
-    """Only this machine answers to `name`: localhost, *.localhost, 127.0.0.0/8, ::1."""
+def is_loopback(host: str) -> bool:
+    """Only this machine answers to `host` (a Host header or an address to listen on): localhost, *.localhost
+    (RFC 6761), 127.0.0.0/8, ::1."""
+    name = host_name(host)
     if name == "localhost" or name.endswith(".localhost"):
         return True
     try:
@@ -63,7 +65,7 @@ def is_loopback_name(name: str) -> bool:
 def host_refusal(host: str, allowed: Iterable[str]) -> Refusal | None:
     """421 unless `host` (a Host header) is loopback or one of the `allowed` names."""
     name = host_name(host)
-    if is_loopback_name(name) or name in {host_name(a) for a in allowed}:
+    if is_loopback(name) or name in {host_name(a) for a in allowed}:
         return None
     return 421, (
         f"Host {host[:100]!r} refused: this server answers only to localhost, 127.0.0.1 and names it is told, so a "

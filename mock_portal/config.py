@@ -24,11 +24,18 @@ from .api_guard import parse_hosts
 
 PREFIX = "PORTAL"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
-EARLIEST_TODAY, LATEST_TODAY = date(2000, 1, 1), date(2099, 12, 31)  # the spans the test API takes, too
+FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
+# Dates far from today would overflow the window arithmetic (D − 90, D + 3 years): PORTAL_TODAY and every date the
+# test API takes stay in this span.
+EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2099, 12, 31)
+DATE_FORM = f"YYYY-MM-DD between {EARLIEST_DATE} and {LATEST_DATE}"
+SAMESITE = ("Lax", "Strict", "None")
 MIN_SECRET_KEY = 16
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DIGITS = re.compile(r"[0-9]+")
-_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?")
+# A DNS label, with underscores inside too: Docker Compose services are often named like "mail_server".
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?"
+_HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})*\.?")
 
 
 class ConfigError(ValueError):
@@ -68,23 +75,26 @@ def defaults(instance_path: str) -> dict[str, Any]:
 # --- the rules: each takes what was given and returns the value to use, or raises ValueError saying what to give ---
 
 
+def calendar_date(value: Any) -> date | None:
+    """`value` as a date if it is YYYY-MM-DD text of a real day from EARLIEST_DATE to LATEST_DATE, else None."""
+    if not (isinstance(value, str) and _DATE.fullmatch(value)):
+        return None
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if EARLIEST_DATE <= parsed <= LATEST_DATE else None
+
+
 def today(value: Any) -> str | None:
     """A fixed "today" for the whole portal: YYYY-MM-DD (kept as that text), or nothing for the real date."""
     if value is None or value == "":
         return None
     if isinstance(value, date):
         value = value.isoformat()
-    if isinstance(value, str) and _DATE.fullmatch(value):
-        try:
-            parsed = date.fromisoformat(value)
-        except ValueError:
-            pass
-        else:
-            if EARLIEST_TODAY <= parsed <= LATEST_TODAY:
-                return value
-    raise ValueError(
-        f"{value!r} is not a date; use YYYY-MM-DD between {EARLIEST_TODAY} and {LATEST_TODAY}, e.g. 2027-01-31"
-    )
+    if calendar_date(value) is None:
+        raise ValueError(f"{value!r} is not a date; use {DATE_FORM}, e.g. 2027-01-31")
+    return str(value)
 
 
 def whole_number(low: int, high: int | None, unit: str, example: int) -> Callable[[Any], int]:
@@ -197,12 +207,33 @@ def mail_from(value: Any) -> str:
 
 
 def flag(value: Any) -> bool:
-    """On or off; text other than 1/true/yes/on is off (the environment holds text, not JSON booleans)."""
-    return value.strip().lower() in TRUE_WORDS if isinstance(value, str) else bool(value)
+    """On (1/true/yes/on) or off (0/false/no/off, or nothing), as text from the environment or a bool."""
+    if not isinstance(value, str):
+        return bool(value)
+    word = value.strip().lower()
+    if word in TRUE_WORDS or word in FALSE_WORDS:
+        return word in TRUE_WORDS
+    raise ValueError(f"{value!r} is neither on nor off; use 1, true, yes or on, or 0, false, no or off")
+
+
+def same_site(value: Any) -> str | None:
+    """The session cookie's SameSite: Lax, Strict or None (any case), or no attribute at all (None, not text)."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().title() in SAMESITE:
+        return value.strip().title()
+    raise ValueError(f"{value!r} is not a SameSite value; use one of {', '.join(SAMESITE)}, e.g. Lax")
 
 
 RULES: dict[str, Callable[[Any], Any]] = {
     "TODAY": today,
+    "RESET_DATABASE": flag,
+    "PROPAGATE_EXCEPTIONS": flag,
+    "MAX_FORM_PARTS": whole_number(1, None, "parts", 20_000),
+    "MAX_FORM_MEMORY_SIZE": whole_number(1024, None, "bytes", 65536),
+    "MAX_CONTENT_LENGTH": whole_number(1024, None, "bytes", 16777216),
+    "SESSION_COOKIE_HTTPONLY": flag,
+    "SESSION_COOKIE_SAMESITE": same_site,
     "SMTP_HOST": host,
     "SMTP_PORT": port,
     "PUBLIC_URL": public_url,
@@ -226,18 +257,26 @@ def checked(key: str, value: Any, name: str | None = None) -> Any:
         raise ConfigError(name or key, str(exc)) from None
 
 
+def setting(key: str, overrides: Mapping[str, Any], default: Any = None) -> Any:
+    """The checked value ruled key `key` takes: from `overrides`, else its PORTAL_ variable (blank is unset, as for
+    the CLI's flags), else `default`. PortalStack asks before the app exists (ALLOWED_HOSTS for the mail API)."""
+    if key in overrides:
+        return checked(key, overrides[key])
+    text = os.environ.get(f"{PREFIX}_{key}", "").strip()
+    return checked(key, text, f"{PREFIX}_{key}") if text else default
+
+
 def load(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     """Fill app.config: defaults, then PORTAL_* variables, then `overrides`; every ruled value is checked."""
-    app.config.from_mapping(defaults(app.instance_path))
+    overrides = overrides or {}
+    base = defaults(app.instance_path)
+    app.config.from_mapping(base)
+    # Other PORTAL_* variables (Flask's own keys; the CLI's PORTAL_HOST, PORTAL_MAIL_PORT…, which share the prefix)
+    # pass as before. from_prefixed_env reads text as JSON ("20270131" becomes a number, "off" is truthy text), so
+    # every ruled key is set again from the text itself.
     app.config.from_prefixed_env(PREFIX)
-    # from_prefixed_env reads the environment's text as JSON: a key of digits became a number, "2027-01-31" stays
-    # text but "20270131" is a number, and "off" is text that is truthy. A ruled key gets the text itself.
     for key in RULES:
-        text = os.environ.get(f"{PREFIX}_{key}")
-        if text is not None:
-            value = text.strip() or defaults(app.instance_path)[key]  # blank is unset, as for the CLI's flags
-            app.config[key] = checked(key, value, f"{PREFIX}_{key}")
-    for key, value in (overrides or {}).items():
-        app.config[key] = checked(key, value) if key in RULES else value
+        app.config[key] = setting(key, overrides, base[key])
+    app.config.update({key: value for key, value in overrides.items() if key not in RULES})
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = secrets.token_hex(32)

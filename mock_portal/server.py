@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import ipaddress
 import logging
-import os
+import socket
 import threading
 from types import TracebackType
 from typing import Any, Self
@@ -16,10 +15,11 @@ from waitress import create_server
 from waitress.server import BaseWSGIServer
 from waitress.wasyncore import close_all
 
+from . import config as settings
 from . import create_app
-from .api_guard import parse_hosts
+from .api_guard import is_loopback, portal_hosts
 from .db import new_session
-from .mailcatcher import MailCatcher, MessageStore
+from .mailcatcher import MailCatcher, MailCatcherError, MessageStore
 from .mailcatcher.store import MAX_MESSAGES
 from .outbox import OutboxWorker
 from .seed import DemoAccount, seed_demo
@@ -31,14 +31,20 @@ class PortalStackError(RuntimeError):
     """The stack can't start; the message says what to change."""
 
 
-def is_loopback(host: str) -> bool:
-    """Only this machine can reach `host` (127.0.0.0/8, ::1, localhost)."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+HOST_FORM = "use an IP address of this machine or a name resolving to one, e.g. 127.0.0.1, or 0.0.0.0 for every address"
+
+
+def _unusable_host(exc: BaseException | None, host: str, names: str) -> PortalStackError | None:
+    """The error to raise when `host`, not the port, kept a server from listening (`names`: its flag and variable)."""
+    if isinstance(exc, socket.gaierror) or (isinstance(exc, ValueError) and "host/port" in str(exc)):
+        why = "no such host name"  # waitress turns a name getaddrinfo can't resolve into "Invalid host/port specified."
+    elif isinstance(exc, OSError) and exc.errno == errno.EADDRNOTAVAIL:
+        why = "not an address of this machine"
+    elif isinstance(exc, ValueError):
+        why = str(exc)  # e.g. the catcher's "resolves to several addresses"
+    else:
+        return None
+    return PortalStackError(f"{names}: cannot listen on {host!r} ({why}); {HOST_FORM}")
 
 
 def url_host(host: str) -> str:
@@ -144,14 +150,7 @@ class PortalStack:
         self._server = self._bind()
         self._bound_port = int(self._server.effective_port)
         if self._smtp_host is None:
-            names = [self.host, *self._allowed_hosts()]  # the mail API answers to the portal's names too
-            self.catcher = MailCatcher(
-                self.mail_host,
-                self._smtp_port,
-                self._mail_port,
-                store=MessageStore(self.mail_max_messages),
-                allowed_hosts=names,
-            ).start()
+            self.catcher = self._start_catcher()
             self._catcher_ports = (self.catcher.smtp_port, self.catcher.http_port)
         config: dict[str, Any] = {
             "TESTING": self.testing,
@@ -174,10 +173,21 @@ class PortalStack:
         self._thread = threading.Thread(target=self._server.run, name="portal-http", daemon=True)
         self._thread.start()
 
-    def _allowed_hosts(self) -> list[str]:
-        """ALLOWED_HOSTS as the app reads it (the config given, else PORTAL_ALLOWED_HOSTS); the app doesn't exist yet
-        when the catcher starts."""
-        return parse_hosts(self._config.get("ALLOWED_HOSTS", os.environ.get("PORTAL_ALLOWED_HOSTS")))
+    def _start_catcher(self) -> MailCatcher:
+        # The mail API answers to the names the test API does (PUBLIC_URL's host, ALLOWED_HOSTS: the config given,
+        # else PORTAL_ALLOWED_HOSTS, by the app's rule), and to its own mail_host; the app doesn't exist yet.
+        allowed = settings.setting("ALLOWED_HOSTS", self._config, [])
+        names = portal_hosts({"PUBLIC_URL": self.base_url} | self._config | {"ALLOWED_HOSTS": allowed})
+        catcher = MailCatcher(
+            self.mail_host, self._smtp_port, self._mail_port, store=MessageStore(self.mail_max_messages), allowed_hosts=names
+        )
+        try:
+            return catcher.start()
+        except MailCatcherError as exc:
+            found = _unusable_host(exc.__cause__, self.mail_host, "--mail-host / PORTAL_MAIL_HOST")
+            if found is None:
+                raise
+            raise found from exc
 
     def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
         """The server is bound before the app exists; requests only arrive once both do."""
@@ -187,16 +197,18 @@ class PortalStack:
     def _bind(self) -> BaseWSGIServer:
         try:
             server = create_server(self._wsgi, host=self.host, port=self.port, threads=8)
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
+        except (OSError, ValueError) as exc:
+            if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
                 raise PortalStackError(
                     f"port {self.port} is in use on {self.host}; pass --port 0 (or PORTAL_PORT=0) to pick a free "
                     "one, or another port"
                 ) from exc
-            raise PortalStackError(f"cannot listen on {self.host}:{self.port}: {exc}") from exc
+            raise _unusable_host(exc, self.host, "--host / PORTAL_HOST") or PortalStackError(
+                f"cannot listen on {self.host}:{self.port}: {exc}"
+            ) from exc
         if not isinstance(server, BaseWSGIServer):
             server.close()
-            raise PortalStackError(f"host {self.host!r} resolves to several addresses; pass one IP such as 127.0.0.1")
+            raise PortalStackError(f"--host / PORTAL_HOST: {self.host!r} resolves to several addresses; {HOST_FORM}")
         return server
 
     def stop(self) -> None:

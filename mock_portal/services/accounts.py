@@ -18,6 +18,7 @@ from werkzeug.security import generate_password_hash
 
 from ..addresses import AddressError, mailbox
 from ..catalog import products, tax_rates
+from ..config import DATE_FORM, calendar_date
 from ..models import Account, Csn, Subscription, User
 from ..rules.money import CURRENCY_EXPONENTS
 from ..rules.payment import PAYMENT_METHODS, is_manual_only
@@ -27,8 +28,6 @@ MAX_SUBSCRIPTIONS = 10_000
 MAX_USERS = 20
 MAX_SEATS = 10_000
 MAX_DAYS = 3650
-# Dates far from today would overflow the window arithmetic (D − 90, D + 3 years); keep them sane.
-EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2099, 12, 31)
 STATUSES = ("active", "expired", "cancelled")
 EURO_COUNTRIES = frozenset({"AT", "BE", "DE", "ES", "FI", "FR", "GR", "IE", "IT", "LU", "NL", "PT"})
 COUNTRY_CURRENCIES = {"US": "USD", "GB": "GBP", "JP": "JPY"} | dict.fromkeys(EURO_COUNTRIES, "EUR")
@@ -46,7 +45,6 @@ SUBSCRIPTION_FIELDS = frozenset(
     }
 )  # fmt: skip
 
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CSN = re.compile(r"[0-9]{10}")  # not \d: that takes any script's digits
 # The OpenAPI document's outline of an address; the rule itself is addresses.mailbox (email-validator's).
 EMAIL_PATTERN = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+"
@@ -151,19 +149,11 @@ def _boolean(value: Any, where: str) -> bool:
 
 
 def parse_date(value: Any, where: str) -> date:
-    """A "YYYY-MM-DD" string between 2000-01-01 and 2099-12-31, or a SpecError naming `where`."""
-    if isinstance(value, str) and _DATE.fullmatch(value):
-        try:
-            parsed = date.fromisoformat(value)
-        except ValueError:
-            pass
-        else:
-            if EARLIEST_DATE <= parsed <= LATEST_DATE:
-                return parsed
-    raise SpecError(
-        where,
-        f"{_show(value)} is not a date; use YYYY-MM-DD between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}",
-    )
+    """A "YYYY-MM-DD" string in config's date span (the one PORTAL_TODAY takes), or a SpecError naming `where`."""
+    parsed = calendar_date(value)
+    if parsed is None:
+        raise SpecError(where, f"{_show(value)} is not a date; use {DATE_FORM}")
+    return parsed
 
 
 def _is_text(value: Any) -> bool:

@@ -10,6 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from mock_portal import config
+from mock_portal.__main__ import build_parser
+from mock_portal.api_guard import host_refusal
+
 ROOT = Path(__file__).resolve().parents[2]
 FREE_PORTS = ["--port", "0", "--smtp-port", "0", "--mail-port", "0"]
 
@@ -52,6 +56,18 @@ CASES = [
     (["serve", *FREE_PORTS, "--database-url", "garbage"], {}, "--database-url", "sqlite:///"),
     (SERVE + ["--smtp-host", "mail host"], {}, "--smtp-host", "host name"),
     (SERVE + ["--allowed-hosts", "bad host"], {}, "--allowed-hosts", "comma"),
+    (SERVE, {"PORTAL_MAX_CONTENT_LENGTH": "abc"}, "PORTAL_MAX_CONTENT_LENGTH", "whole number of bytes"),
+    (SERVE, {"PORTAL_MAX_FORM_PARTS": "-1"}, "PORTAL_MAX_FORM_PARTS", "whole number of parts"),
+    (SERVE, {"PORTAL_SESSION_COOKIE_SAMESITE": "bogus"}, "PORTAL_SESSION_COOKIE_SAMESITE", "Lax, Strict, None"),
+    (SERVE, {"PORTAL_SESSION_COOKIE_HTTPONLY": "flase"}, "PORTAL_SESSION_COOKIE_HTTPONLY", "0, false, no or off"),
+    (SERVE, {"PORTAL_TESTING": "maybe"}, "PORTAL_TESTING", "1, true, yes or on"),
+    (SERVE + ["--host", "bad host"], {}, "--host", "host name"),
+    (SERVE + ["--host", "nosuch.invalid"], {}, "--host / PORTAL_HOST", "IP address of this machine"),
+    (SERVE, {"PORTAL_HOST": "bad host"}, "PORTAL_HOST", "host name"),
+    (SERVE, {"PORTAL_HOST": "nosuch.invalid"}, "--host / PORTAL_HOST", "IP address of this machine"),
+    (SERVE + ["--mail-host", "bad host"], {}, "--mail-host", "host name"),
+    (SERVE + ["--mail-host", "nosuch.invalid"], {}, "--mail-host / PORTAL_MAIL_HOST", "IP address of this machine"),
+    (SERVE, {"PORTAL_MAIL_HOST": "bad host"}, "PORTAL_MAIL_HOST", "host name"),
     (SERVE, {"PORTAL_MAIL_MAX_MESSAGES": "-5"}, "PORTAL_MAIL_MAX_MESSAGES", "0 (keep every message)"),
     (SERVE + ["--mail-max-messages", "many"], {}, "--mail-max-messages", "0 (keep every message)"),
     (REMINDERS, {"PORTAL_TODAY": "2026-02-30"}, "PORTAL_TODAY", "YYYY-MM-DD"),
@@ -78,3 +94,22 @@ def test_a_config_mistake_exits_2_with_one_line_naming_it_and_the_form_it_takes(
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), lines
     assert named in lines[0] and form in lines[0], f"the line must name {named} and show the form ({form}): {lines[0]}"
+
+
+@pytest.mark.parametrize("name", ["mail_server", "portal_web.lab", "mailpit"])
+def test_a_compose_service_name_with_an_underscore_is_a_host_name(name: str) -> None:
+    args = build_parser().parse_args(["serve", "--smtp-host", name, "--allowed-hosts", f"{name},portal.test"])
+
+    assert (args.smtp_host, args.allowed_hosts) == (name, [name, "portal.test"])
+    assert config.checked("SMTP_HOST", name) == name
+    assert host_refusal(f"{name}:8025", args.allowed_hosts) is None, "the allowed name is served, with any port"
+
+
+@pytest.mark.parametrize("name", ["_", "mail server", "mail_server:25", "-mail", "http://mail_server"])
+def test_a_host_name_is_still_labels_of_letters_digits_hyphens_and_underscores(name: str) -> None:
+    with pytest.raises(config.ConfigError, match="SMTP_HOST: .* is not a host name"):
+        config.checked("SMTP_HOST", name)
+
+
+def test_every_default_setting_has_a_rule() -> None:
+    assert set(config.defaults("instance")) == set(config.RULES), "a setting without a rule reaches requests unchecked"

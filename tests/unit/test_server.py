@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import urllib.error
 import urllib.request
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 from mock_portal.__main__ import build_parser, main
+from mock_portal.config import ConfigError
 from mock_portal.server import PortalStack, PortalStackError
 
 
@@ -111,9 +113,32 @@ def test_testing_mode_on_a_public_host_is_allowed_when_forced() -> None:
     PortalStack(host="0.0.0.0", testing=True, force=True)
 
 
-def test_testing_mode_on_loopback_needs_no_force() -> None:
-    PortalStack(host="127.0.0.1", testing=True)
-    PortalStack(host="localhost", testing=True)
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "LocalHost", "portal.localhost", "::1", "[::1]"])
+def test_testing_mode_on_loopback_needs_no_force(host: str) -> None:
+    PortalStack(host=host, testing=True)  # the names the test API's Host check takes as loopback, too
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [({"host": "nosuch.invalid"}, "--host / PORTAL_HOST"), ({"mail_host": "nosuch.invalid"}, "--mail-host / PORTAL_MAIL_HOST")],
+)
+def test_a_host_that_cannot_be_listened_on_names_its_flag(
+    options: dict[str, str], named: str, tmp_path: Path, portal_env: None
+) -> None:
+    stack = PortalStack(port=0, smtp_port=0, mail_port=0, database_url=f"sqlite:///{tmp_path}/p.db", **options)
+
+    with pytest.raises(PortalStackError, match=f"^{re.escape(named)}: cannot listen on 'nosuch.invalid'"):
+        stack.start()
+
+
+def test_the_catchers_allowed_hosts_pass_the_apps_rule(
+    tmp_path: Path, portal_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PORTAL_ALLOWED_HOSTS", "portal.test,bad host")
+    stack = PortalStack(port=0, smtp_port=0, mail_port=0, database_url=f"sqlite:///{tmp_path}/p.db")
+
+    with pytest.raises(ConfigError, match="^PORTAL_ALLOWED_HOSTS: 'bad host'"):
+        stack.start()
 
 
 def test_every_flag_has_an_environment_twin(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -233,6 +233,13 @@ def test_loopback_hosts_are_served_by_both_apis(stack: PortalStack, host: str) -
         assert response.status_code == 200, f"{base}{path} with Host {host}: {response.text[:300]}"
 
 
+def test_the_public_urls_host_is_served_by_both_apis(start_stack: StartStack) -> None:
+    stack = start_stack(config={"PUBLIC_URL": "http://portal.lab:5000"})
+
+    for url in (base + path for base, path in api_paths(stack)):
+        assert httpx.get(url, headers={"Host": "portal.lab:5000"}).status_code == 200, url
+
+
 def test_a_host_in_allowed_hosts_is_served_by_both_apis(start_stack: StartStack) -> None:
     stack = start_stack(config={"ALLOWED_HOSTS": ["portal.internal"]})
 
