@@ -46,6 +46,8 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(300))
+    # The language of the user's pages (once signed in) and emails: en, fr or ja; chosen in the header's selector.
+    locale: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     account: Mapped[Account] = relationship(back_populates="users")
 
 

@@ -82,7 +82,9 @@ def create_account_view() -> tuple[Response, int]:
         "country": created.country,
         "today": _iso(created.today),
         "csns": created.csns,
-        "users": [{"email": u.email, "password": u.password, "name": u.name} for u in created.users],
+        "users": [
+            {"email": u.email, "password": u.password, "name": u.name, "locale": u.locale} for u in created.users
+        ],
         "subscriptions": [
             {
                 "number": s.number,

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..catalog import products, tax_rates
 from ..faults import ERROR_STATUSES, MAX_LATENCY_MS, MAX_ROUTE_LENGTH, MAX_RULES, METHODS, ROUTE_PATTERN, TEST_API_PATTERN
+from ..i18n import DEFAULT_LOCALE, LOCALES
 from ..rules.money import CURRENCY_EXPONENTS
 from ..rules.payment import MANUAL_ONLY_METHODS, PAYMENT_METHODS
 from ..rules.terms import TERMS
@@ -167,6 +168,11 @@ def _schemas() -> dict[str, Any]:
                 },
                 "password": _text(200, "Made up when omitted"),
                 "name": _text(200, "The person's name; made up when omitted"),
+                "locale": _enum(
+                    LOCALES,
+                    f"The language of the user's pages once signed in and of their emails; default {DEFAULT_LOCALE}",
+                    True,
+                ),
             },
         },
         "SubscriptionSpec": {
@@ -267,11 +273,12 @@ def _schemas() -> dict[str, Any]:
                     "type": "array",
                     "items": {
                         "type": "object",
-                        "required": ["email", "password", "name"],
+                        "required": ["email", "password", "name", "locale"],
                         "properties": {
                             "email": {"type": "string"},
                             "password": {"type": "string"},
                             "name": {"type": "string"},
+                            "locale": _enum(LOCALES),
                         },
                     },
                 },

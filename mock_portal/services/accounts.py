@@ -19,6 +19,7 @@ from werkzeug.security import generate_password_hash
 from ..addresses import AddressError, mailbox
 from ..catalog import products, tax_rates
 from ..config import DATE_FORM, calendar_date
+from ..i18n import DEFAULT_LOCALE, LOCALES
 from ..models import Account, Csn, Subscription, User
 from ..rules.money import CURRENCY_EXPONENTS
 from ..rules.payment import PAYMENT_METHODS, is_manual_only
@@ -37,7 +38,7 @@ PASSWORD_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CREATE_ATTEMPTS = 3
 
 ACCOUNT_FIELDS = frozenset({"name", "country", "today", "users", "subscriptions"})
-USER_FIELDS = frozenset({"email", "password", "name"})
+USER_FIELDS = frozenset({"email", "password", "name", "locale"})
 SUBSCRIPTION_FIELDS = frozenset(
     {
         "product", "csn", "country", "currency", "payment_method", "term", "seats", "status",
@@ -65,6 +66,7 @@ class CreatedUser:
     email: str
     password: str
     name: str
+    locale: str = DEFAULT_LOCALE  # the language of the user's pages and emails
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,7 @@ class _UserSpec:
     email: str | None
     password: str | None
     name: str | None
+    locale: str
 
 
 @dataclass
@@ -207,7 +210,13 @@ def _parse_user(raw: Any, where: str) -> _UserSpec:
     if password is not None:
         _string(password, f"{where}.password", 200)  # refuses blank; the spaces a person typed are kept
     name = spec.get("name")
-    return _UserSpec(email, password, None if name is None else _string(name, f"{where}.name", 200))
+    locale = spec.get("locale")
+    return _UserSpec(
+        email,
+        password,
+        None if name is None else _string(name, f"{where}.name", 200),
+        DEFAULT_LOCALE if locale is None else _choice(locale, f"{where}.locale", LOCALES),
+    )
 
 
 def _parse_email(value: Any, where: str) -> str:
@@ -398,7 +407,7 @@ def _insert(
                 raise SpecError(f"users[{i}].email", f"{email!r} is already in use; choose another email or omit it")
             emails[i] = gen.person()[1]
     users = [
-        CreatedUser(email, password, spec.name or person[0])
+        CreatedUser(email, password, spec.name or person[0], spec.locale)
         for spec, email, password, person in zip(user_specs, emails, passwords, people, strict=True)
     ]
     db.add_all(
@@ -407,6 +416,7 @@ def _insert(
             email=u.email,
             name=u.name,
             password_hash=generate_password_hash(u.password, method=PASSWORD_METHOD),
+            locale=u.locale,
         )
         for u in users
     )

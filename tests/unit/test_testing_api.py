@@ -96,6 +96,21 @@ def test_given_users_and_values_are_kept(client: FlaskClient) -> None:
     assert (sub["term"], sub["seats"], sub["status"], sub["renewal_date"]) == ("three_year", 7, "cancelled", "2027-05-05")
 
 
+def test_a_users_locale_is_kept_returned_and_stored_defaulting_to_en(client: FlaskClient, db: Session) -> None:
+    body = post_account(client, users=[{"locale": "fr"}, {"locale": "ja"}, {}, {"locale": None}])
+
+    assert [u["locale"] for u in body["users"]] == ["fr", "ja", "en", "en"]
+    stored = {u.email: u.locale for u in db.scalars(select(User).where(User.account_id == body["id"]))}
+    assert stored == {u["email"]: u["locale"] for u in body["users"]}
+
+
+def test_a_refused_locale_says_what_to_send(client: FlaskClient) -> None:
+    response = client.post("/__test__/accounts", json={"users": [{"locale": "de"}]})
+
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "users[0].locale: 'de' is not allowed; use one of en, fr, ja"
+
+
 def test_the_created_user_can_sign_in(client: FlaskClient, app: Flask) -> None:
     user = post_account(client)["users"][0]
     browser = app.test_client()
@@ -164,6 +179,9 @@ BAD_BODIES = [
     pytest.param({"users": []}, "users", id="no users"),
     pytest.param({"users": [{"email": "not-an-email"}]}, "users[0].email", id="bad email"),
     pytest.param({"users": [{"password": "   "}]}, "users[0].password", id="blank password"),
+    pytest.param({"users": [{}, {"locale": "de"}]}, "users[1].locale", id="unknown locale"),
+    pytest.param({"users": [{"locale": "fr-FR"}]}, "users[0].locale", id="locale with a region"),
+    pytest.param({"users": [{"locale": 7}]}, "users[0].locale", id="locale as a number"),
 ]
 
 
@@ -362,6 +380,25 @@ def test_a_kept_database_gains_the_anchor_day_column_and_reads_null_as_the_renew
     assert stored == (29, date(2029, 2, 28)), "renewing stores the anchor, so 28 Feb 2029 is not the next anchor"
 
 
+def test_a_kept_database_gains_the_users_locale_column_as_en(tmp_path: Path, portal_env: None) -> None:
+    url = f"sqlite:///{tmp_path}/kept.db"
+    first = create_app({"TESTING": True, "DATABASE_URL": url})
+    account = first.test_client().post("/__test__/accounts", json={}).get_json()
+    first.extensions["db_sessionmaker"].kw["bind"].dispose()
+    with sqlite3.connect(tmp_path / "kept.db") as older:  # the table as a portal before languages kept it
+        older.execute("ALTER TABLE users DROP COLUMN locale")
+
+    upgraded = create_app({"TESTING": True, "DATABASE_URL": url})
+    db = new_session(upgraded)
+    try:
+        locales = list(db.scalars(select(User.locale).where(User.account_id == account["id"])))
+    finally:
+        db.close()
+        upgraded.extensions["db_sessionmaker"].kw["bind"].dispose()
+
+    assert locales == ["en"], "users of a kept database read as English"
+
+
 def _checkout(db: Session, account_id: int, numbers: list[str]) -> list[str]:
     account = db.get(Account, account_id)
     assert account is not None
@@ -453,6 +490,10 @@ def test_openapi_describes_every_endpoint(client: FlaskClient) -> None:
         schema = spec["components"]["schemas"][answer]
         item = schema["properties"]["subscriptions"]["items"] if answer == "CreatedAccount" else schema
         assert "anchor_day" in item["required"] and item["properties"]["anchor_day"]["type"] == "integer", answer
+    schemas = spec["components"]["schemas"]
+    assert schemas["UserSpec"]["properties"]["locale"]["enum"] == ["en", "fr", "ja"]
+    created_user = schemas["CreatedAccount"]["properties"]["users"]["items"]
+    assert "locale" in created_user["required"] and created_user["properties"]["locale"]["enum"] == ["en", "fr", "ja"]
 
 
 TEST_PATHS = [
