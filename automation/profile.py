@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from automation.profiles import DEFAULT_PROFILE, ORDER_STATUSES, PAYMENT_METHODS, STATUSES, TERMS
+from automation.profiles import DEFAULT_PROFILE, ORDER_STATUSES, PAYMENT_METHODS, STATUSES, TERMS, language_of
 from automation.rules.eligibility import Reason
 
 PROFILES_DIR = Path(__file__).with_name("profiles")
@@ -91,6 +91,12 @@ def text_regex(
             seen.add(name)
     body = "".join(out)
     return re.compile(f"^\\s*{body}\\s*$" if whole else body)
+
+
+def _locale(text: str) -> str:
+    if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*", text):
+        raise ValueError(f"{text!r} is not a BCP 47 locale; write e.g. en-US, fr-FR or ja-JP")
+    return text
 
 
 Name = Annotated[str, AfterValidator(_plain)]
@@ -336,6 +342,9 @@ class PortalProfile(_Model):
 
     name: Name
     description: str = ""
+    # The portal's language as a BCP 47 tag: browser contexts send it (Accept-Language) and accounts made through the
+    # test API get users of its language, so the portal speaks what this profile describes.
+    locale: Annotated[str, AfterValidator(_locale)] = "en-US"
     transaction: Annotated[
         str, _pattern("csn", "currency", "payment_method", required=("csn", "currency", "payment_method"))
     ]  # how a (CSN, currency, payment method) group is named: bulk legends, cart captions, order summaries
@@ -364,6 +373,11 @@ class PortalProfile(_Model):
     def source(self) -> Path | None:
         """The file the profile was read from."""
         return self._source
+
+    @property
+    def language(self) -> str:
+        """The language subtag of the profile's locale ("fr-FR" → "fr"), as the test API's user `locale` takes it."""
+        return language_of(self.locale)
 
     # dates and money
 
