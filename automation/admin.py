@@ -273,8 +273,11 @@ class PortalAdmin:
         country: str | None = None,
         users: Sequence[Mapping[str, str] | Credentials] | None = None,
         today: date | str | None = None,
+        locale: str | None = None,
     ) -> AccountData:
-        """Create an account; each subscription is a dict of the API's fields (dates may be `date`s), omitted ones made up."""
+        """Create an account; each subscription is a dict of the API's fields (dates may be `date`s), omitted ones made up.
+        `locale` ("en", "fr", "ja") is the language of every user that names none (one made-up user when `users` is
+        None): the portal shows them its pages and sends them email in it."""
         body: dict[str, Any] = {"subscriptions": [_jsonable(dict(s)) for s in subscriptions]}
         if country is not None:
             body["country"] = country
@@ -282,6 +285,8 @@ class PortalAdmin:
             body["users"] = [
                 {"email": u.email, "password": u.password} if isinstance(u, Credentials) else dict(u) for u in users
             ]
+        if locale is not None:
+            body["users"] = [{"locale": locale} | user for user in body.get("users", [{}])]
         if today is not None:
             body["today"] = _jsonable(today)
         return AccountData.from_json(self._request("POST", "/__test__/accounts", body))

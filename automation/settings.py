@@ -39,6 +39,15 @@ class RenewSettings:
     trace: Path | None = None
     profile: PortalProfile | None = None  # None: the default profile (the mock portal in English)
 
+    @property
+    def locale(self) -> str:
+        """The browser's locale (its Accept-Language): the one of the portal's profile, e.g. fr-FR."""
+        if self.profile is not None:
+            return self.profile.locale
+        from automation.profile import default_profile
+
+        return default_profile().locale
+
 
 PROFILE_HINT = "--portal-profile / RENEWALS_PORTAL_PROFILE"
 
@@ -54,6 +63,48 @@ def load_portal_profile(path: str | Path | None) -> PortalProfile | None:
         return load_profile(path)
     except ProfileError as error:
         raise SettingsError(str(error), PROFILE_HINT) from None
+
+
+LOCALE_HINT = "--locale / RENEWALS_LOCALE"
+
+
+def locale_profile(
+    locale: str | None,
+    portal_profile: str | Path | None,
+    *,
+    locale_flag: str = LOCALE_HINT,
+    profile_flag: str = PROFILE_HINT,
+) -> PortalProfile | None:
+    """The profile a run uses: `portal_profile` when given, else the bundled one of `locale` ("fr" → mock-fr), else
+    None (the default). A locale that names no bundled profile, or a profile of another language than `locale`, raises
+    SettingsError naming both flags."""
+    if not locale:
+        return _load(portal_profile, profile_flag)
+    from automation.profiles import bundled_profile, language_of
+
+    try:
+        bundled = bundled_profile(locale)
+    except ValueError as error:
+        raise SettingsError(str(error), locale_flag) from None
+    if portal_profile is None or str(portal_profile) == "":
+        return _load(bundled, locale_flag)
+    profile = _load(portal_profile, profile_flag)
+    assert profile is not None
+    if profile.language != language_of(locale):
+        raise SettingsError(
+            f"{locale_flag.split()[0]} {locale} asks for the portal in {language_of(locale)!r}, but the portal profile "
+            f"{portal_profile} describes it in {profile.locale} (its `locale`): give only one of them, or a profile "
+            f"in {language_of(locale)!r}.",
+            f"{locale_flag} with {profile_flag}",
+        )
+    return profile
+
+
+def _load(path: str | Path | None, hint: str) -> PortalProfile | None:
+    try:
+        return load_portal_profile(path)
+    except SettingsError as error:
+        raise SettingsError(str(error), hint) from None
 
 
 def default_storage_state(base_url: str, email: str, state_dir: Path = STATE_DIR) -> Path:
@@ -82,6 +133,7 @@ def renew_settings(
     json: bool = False,
     trace: Path | None = None,
     portal_profile: str | Path | None = None,
+    locale: str | None = None,
 ) -> RenewSettings:
     """Check what the parsed options say and fill in the defaults that depend on others."""
     if not email:
@@ -101,5 +153,5 @@ def renew_settings(
         storage_state=storage_state or default_storage_state(base_url, email),
         json=json,
         trace=trace,
-        profile=load_portal_profile(portal_profile),
+        profile=locale_profile(locale, portal_profile),
     )

@@ -26,12 +26,16 @@ from automation.flows import RULE_ONE_EMAIL, sign_in
 from automation.local_portal import LocalPortal
 from automation.mailbox import Mailbox, MailboxTimeout, Message, UnexpectedMessages
 from automation.pages import PortalPage, SignInPage, SubscriptionsPage
-from automation.profile import PortalProfile, ProfileError, load_profile
+from automation.profile import PortalProfile, default_profile
+from automation.settings import PROFILE_HINT, SettingsError, locale_profile
 
 E2E_DIR = Path(__file__).parent
 # Every account made here lives on this date (its own clock), so the window edges are the same whatever day CI runs.
 TODAY = date(2030, 3, 1)
 EMAIL_TIMEOUT, EMAIL_SETTLE = 10.0, 0.5
+
+LOCALE_HINT = "--portal-locale / RENEWALS_PORTAL_LOCALE"
+PROFILE = pytest.StashKey[PortalProfile]()
 
 MakeAccount = Callable[..., AccountData]
 SignInAs = Callable[..., PortalPage]
@@ -70,6 +74,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "(env RENEWALS_PORTAL_PROFILE; default mock-en, the mock portal in English).",
     )
     group.addoption(
+        "--portal-locale",
+        default=os.environ.get("RENEWALS_PORTAL_LOCALE") or None,
+        metavar="LOCALE",
+        help="Run the suite against the portal in this language: en, fr or ja (env RENEWALS_PORTAL_LOCALE). "
+        "Short for --portal-profile mock-LOCALE; browsers ask for it and every account's users speak it.",
+    )
+    group.addoption(
         "--e2e-retries",
         type=int,
         default=_env_int("RENEWALS_E2E_RETRIES"),
@@ -85,6 +96,24 @@ def _env_int(name: str) -> int:
         return int(value) if value else 0
     except ValueError:
         raise pytest.UsageError(f"{name}={value!r} is not a whole number; use e.g. {name}=2") from None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the `locales` marker, and read the portal's profile once: a bad one, or a --portal-profile of another
+    language than --portal-locale, stops the run before any test."""
+    config.addinivalue_line(
+        "markers", "locales: one of the few e2e tests `make test` also runs in every other language (-m locales)"
+    )
+    try:
+        chosen = locale_profile(
+            config.getoption("--portal-locale", default=None),
+            config.getoption("--portal-profile", default=None),
+            locale_flag=LOCALE_HINT,
+            profile_flag=PROFILE_HINT,
+        )
+    except SettingsError as error:
+        raise pytest.UsageError(f"{error.hint}: {error}") from None
+    config.stash[PROFILE] = chosen or default_profile()
 
 
 @pytest.hookimpl(trylast=True)
@@ -123,6 +152,13 @@ def launch_browser(
     if not (remote.connect or remote.cdp):
         return launch_browser
     return lambda **_: launch_remote_or_local(playwright, remote)
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any], profile: PortalProfile) -> dict[str, Any]:
+    """pytest-playwright's context arguments, with the profile's locale: the browser asks the portal for its language
+    (Accept-Language), as a person's browser would."""
+    return {**browser_context_args, "locale": profile.locale}
 
 
 @pytest.fixture
@@ -186,11 +222,9 @@ def mailbox(portal: Portal) -> Mailbox:
 
 @pytest.fixture(scope="session")
 def profile(pytestconfig: pytest.Config) -> PortalProfile:
-    """The portal's vocabulary (--portal-profile): page objects and flows take every name from it."""
-    try:
-        return load_profile(pytestconfig.getoption("--portal-profile", default=None))
-    except ProfileError as error:
-        pytest.fail(f"--portal-profile / RENEWALS_PORTAL_PROFILE: {error}", pytrace=False)
+    """The portal's vocabulary (--portal-profile, or --portal-locale's bundled one): page objects and flows take every
+    name from it, and its locale is the language of the browser and of every account's users."""
+    return pytestconfig.stash[PROFILE]
 
 
 @pytest.fixture(scope="session")
@@ -203,12 +237,14 @@ def today() -> date:
 
 
 @pytest.fixture(scope="session")
-def create_account(admin: PortalAdmin) -> MakeAccount:
-    """Create an account from a test-control API spec (`subscriptions`, `country`, `users`, `today`); TODAY by default."""
+def create_account(admin: PortalAdmin, profile: PortalProfile) -> MakeAccount:
+    """Create an account from a test-control API spec (`subscriptions`, `country`, `users`, `today`, `locale`); TODAY
+    and users speaking the profile's language by default."""
 
     def create(**spec: Any) -> AccountData:
         subscriptions = spec.pop("subscriptions", [{}])
         spec.setdefault("today", TODAY)
+        spec.setdefault("locale", profile.language)
         return admin.create_account(subscriptions, **spec)
 
     return create
@@ -278,7 +314,7 @@ def saved_sign_in(
 
     def save(account: AccountData) -> Path:
         state = tmp_path_factory.mktemp("signed-in") / "storage-state.json"
-        context = browser.new_context(base_url=base_url)
+        context = browser.new_context(base_url=base_url, locale=profile.locale)
         try:
             sign_in(context.new_page(), base_url, account.user, state, profile=profile)
         finally:

@@ -95,7 +95,7 @@ def test_another_accounts_subscription_cannot_be_renewed_by_a_tampered_form(
 
     assert status in refusals, f"{RULE_ISOLATION}: renewing {other} of another account answered {status}"
     page.goto("/cart")
-    cart = CartPage(page)
+    cart = CartPage(page, subscriptions_page.profile)
     expect(cart.heading).to_be_visible()
     expect(cart.tables, f"{RULE_ISOLATION}: nothing went into the cart").to_have_count(0)
     assert admin.orders(account.id) == [] and admin.orders(victim.id) == [], f"{RULE_ISOLATION}: nothing was ordered"
@@ -173,7 +173,7 @@ def test_order_history_confirmations_and_emails_hold_only_the_accounts_own_order
     victim: AccountData, storage_state: Path, confirmation_emails, profile: PortalProfile, tmp_path: Path,
 ) -> None:
     own = renew_one(page, base_url, mailbox, account.numbers[0], account.user, storage_state=storage_state, profile=profile)
-    context = browser.new_context(base_url=base_url)
+    context = browser.new_context(base_url=base_url, locale=profile.locale)
     try:  # the other account renews too, in its own browser
         theirs = renew_one(
             context.new_page(), base_url, mailbox, victim.numbers[0], victim.user,

@@ -59,7 +59,7 @@ def test_a_declined_payment_fails_the_flow_naming_it_and_nothing_is_ordered_or_e
     with pytest.raises(FlowError, match=r"^checkout 1 of 1: place order: payment declined: \S"):
         renew_one(page, base_url, mailbox, account.numbers[0], account.user, storage_state=storage_state, profile=profile)
 
-    expect(CheckoutPage(page).alerts, "the checkout says why nothing was ordered").not_to_have_count(0)
+    expect(CheckoutPage(page, profile).alerts, "the checkout says why nothing was ordered").not_to_have_count(0)
     assert admin.orders(account.id) == [], "a declined payment must not place an order"
     confirmation_emails(account, 0)
 

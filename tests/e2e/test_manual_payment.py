@@ -19,7 +19,7 @@ from automation.rules import Reason, term_end
 RULE_INSTRUCTIONS = "R5 the confirmation email of a Konbini / ATM order carries the payment instructions"
 
 
-@pytest.mark.parametrize("method", ["konbini", "atm_bank_transfer"])
+@pytest.mark.parametrize("method", [pytest.param("konbini", marks=pytest.mark.locales), "atm_bank_transfer"])
 def test_manual_payment_waits_for_the_payment_and_completes_without_a_second_email(
     page: Page, base_url: str, mailbox: Mailbox, admin: PortalAdmin, make_account, storage_state: Path,
     confirmation_emails, today: date, method: str, profile: PortalProfile,

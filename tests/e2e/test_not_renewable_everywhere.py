@@ -79,7 +79,7 @@ def signed_in_state(
     """Sign in once, and place the Konbini order that leaves its subscription awaiting payment (R4)."""
     state = saved_sign_in(kinds_account)
     number = number_of["awaiting Konbini payment"]
-    context = browser.new_context(base_url=base_url, storage_state=state)
+    context = browser.new_context(base_url=base_url, storage_state=state, locale=profile.locale)
     try:
         checkout = SubscriptionsPage.visit(context.new_page(), base_url, profile).renew(number).check_out()
         if checkout.needs_renew_now():

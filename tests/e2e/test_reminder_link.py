@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from automation.admin import PortalAdmin
@@ -16,6 +17,7 @@ from automation.profile import PortalProfile
 RULE_REMINDER = "R3 an email is sent before the renewal date, and its link opens the renewal"
 
 
+@pytest.mark.locales
 def test_the_reminder_email_link_opens_the_renewal_and_completes_it(
     page: Page, admin: PortalAdmin, mailbox: Mailbox, make_account, confirmation_emails, today: date,
     profile: PortalProfile,
@@ -31,13 +33,13 @@ def test_the_reminder_email_link_opens_the_renewal_and_completes_it(
     assert link is not None, f"{RULE_REMINDER}: no link to {number}'s renewal in {reminder.subject!r}:\n{text}"
 
     page.goto(link[0])  # as from a mail client: nobody is signed in yet
-    sign_in = SignInPage(page)
+    sign_in = SignInPage(page, profile)
     expect(sign_in.sign_in_button, "the link asks who you are first").to_be_visible()
     sign_in.sign_in(account.user.email, account.user.password)
     expect(page, f"{RULE_REMINDER}: after signing in the link lands on the renewal").to_have_url(
         re.compile(rf"/subscriptions/{number}/renew$")
     )
-    detail = SubscriptionDetailPage(page)
+    detail = SubscriptionDetailPage(page, profile)
     checkout = detail.renew().check_out()
     checkout.tick_renew_now()
     confirmation = checkout.place_order()

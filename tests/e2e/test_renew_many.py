@@ -54,6 +54,7 @@ def test_bulk_renewal_of_one_group_places_one_order_and_sends_one_email(
     confirmation_emails(account, 1)
 
 
+@pytest.mark.locales
 def test_a_selection_across_groups_places_one_order_and_one_email_per_group(
     page: Page, base_url: str, mailbox: Mailbox, admin: PortalAdmin, make_account, storage_state: Path,
     confirmation_emails, today: date, profile: PortalProfile,
@@ -143,7 +144,7 @@ def test_101_subscriptions_in_one_checkout_are_refused_with_nothing_ordered_and_
     expect(bulk.alerts.first, f"{RULE_LIMIT}: the refusal names the limit").to_contain_text("100")
 
     bulk.cart_link.click()
-    cart = CartPage(page)
+    cart = CartPage(page, bulk.profile)
     expect(cart.heading).to_be_visible()
     expect(cart.tables, f"{RULE_LIMIT}: a refused selection leaves nothing in the cart").to_have_count(0)
     assert admin.orders(account.id) == [], f"{RULE_LIMIT}: nothing may be ordered when 101 are refused"

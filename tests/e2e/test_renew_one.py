@@ -23,6 +23,7 @@ def account_spec(today: date) -> dict:
     return {"subscriptions": [{"renewal_date": today + timedelta(days=60), "term": "annual"}]}
 
 
+@pytest.mark.locales
 def test_early_renewal_needs_renew_now_and_without_it_nothing_is_ordered(
     page: Page, base_url: str, mailbox: Mailbox, admin: PortalAdmin, make_account, storage_state: Path,
     confirmation_emails, today: date, profile: PortalProfile,
@@ -35,7 +36,7 @@ def test_early_renewal_needs_renew_now_and_without_it_nothing_is_ordered(
     with pytest.raises(FlowError, match="Renew now was not allowed"):
         renew_one(page, base_url, mailbox, number, account.user, renew_now=False, storage_state=storage_state, profile=profile)
 
-    checkout = CheckoutPage(page)
+    checkout = CheckoutPage(page, profile)
     expect(checkout.alerts, "R6 an early renewal refused without Renew now says why").to_contain_text(profile.checkout.renew_now)
     assert admin.orders(account.id) == [], "R6 an early renewal without Renew now must not place an order"
     confirmation_emails(account, 0)
