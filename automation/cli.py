@@ -17,7 +17,7 @@ from rich.console import Console
 from automation import report
 from automation.browser import BrowserOptions
 from automation.selection import Selection, SelectionError, build_selection
-from automation.settings import RenewSettings, SettingsError, load_portal_profile, renew_settings
+from automation.settings import RenewSettings, SettingsError, locale_profile, renew_settings
 
 app = typer.Typer(
     name="renewals",
@@ -84,6 +84,17 @@ PortalProfileOpt = Annotated[
         metavar="PATH",
         help="The portal's profile (TOML: its names, labels, date and money formats), or a shipped one's name; "
         "default: the mock portal in English (mock-en).",
+        rich_help_panel=PORTAL,
+    ),
+]
+LocaleOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--locale",
+        envvar="RENEWALS_LOCALE",
+        metavar="LOCALE",
+        help="The portal's language: en, fr or ja. Picks that language's bundled profile (unless --portal-profile "
+        "names one) and the browser's locale.",
         rich_help_panel=PORTAL,
     ),
 ]
@@ -159,6 +170,7 @@ def renew(
     json_output: JsonOut = False,
     trace: Trace = None,
     portal_profile: PortalProfileOpt = None,
+    locale: LocaleOpt = None,
 ) -> None:
     """Renew subscriptions one at a time with their Renew button; check dates and the one email per order."""
     selection = _selection(numbers)
@@ -166,6 +178,7 @@ def renew(
         base_url=base_url, mailbox_url=mailbox_url, email=email, password=password,
         browser=BrowserOptions(browser_path=browser_path, connect=connect, cdp=cdp, headed=headed, slowmo=slowmo),
         renew_now=renew_now, storage_state=storage_state, json=json_output, trace=trace, portal_profile=portal_profile,
+        locale=locale,
     )  # fmt: skip
     _renew(settings, selection, bulk=False)
 
@@ -206,6 +219,7 @@ def bulk_renew(
     json_output: JsonOut = False,
     trace: Trace = None,
     portal_profile: PortalProfileOpt = None,
+    locale: LocaleOpt = None,
 ) -> None:
     """Renew many subscriptions through Bulk actions › Renew: by numbers, by a filter, or --all-eligible."""
     selection = _selection(numbers, csn=csn, currency=currency, payment_method=payment_method, all_eligible=all_eligible)
@@ -213,6 +227,7 @@ def bulk_renew(
         base_url=base_url, mailbox_url=mailbox_url, email=email, password=password,
         browser=BrowserOptions(browser_path=browser_path, connect=connect, cdp=cdp, headed=headed, slowmo=slowmo),
         renew_now=renew_now, storage_state=storage_state, json=json_output, trace=trace, portal_profile=portal_profile,
+        locale=locale,
     )  # fmt: skip
     _renew(settings, selection, bulk=True)
 
@@ -293,6 +308,7 @@ def demo(
         int | None, typer.Option(envvar="RENEWALS_DEMO_SEED", help="Seed for the demo account's made-up data.")
     ] = None,
     portal_profile: PortalProfileOpt = None,
+    locale: LocaleOpt = None,
 ) -> None:
     """Record the narrated renewal demo: one early renewal, a bulk renewal over two groups, the inbox."""
     from automation.browser import BrowserNotFound
@@ -300,7 +316,7 @@ def demo(
     from automation.flows import FlowError, RuleBroken
 
     try:
-        profile = load_portal_profile(portal_profile)
+        profile = locale_profile(locale, portal_profile)
     except SettingsError as error:
         raise typer.BadParameter(str(error), param_hint=error.hint) from None
     browser = replace(BrowserOptions.from_env(), headed=headed, slowmo=slowmo)

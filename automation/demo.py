@@ -15,6 +15,7 @@ from .browser import BrowserOptions, launch_browser
 from .flows import RULE_ONE_EMAIL, RenewalResult, RuleBroken, renew_many, renew_one
 from .local_portal import LocalPortal
 from .mailbox import Mailbox
+from .narration import Narration, narration
 from .pages.inbox import InboxPage
 from .profile import PortalProfile, default_profile
 
@@ -59,13 +60,13 @@ def _chapter(page: Page, title: str, description: str, video: bool) -> None:
         page.screencast.show_chapter(title, description=description, duration=2500)
 
 
-def _show_inbox(page: Page, mail_url: str, video: bool, profile: PortalProfile) -> int:
+def _show_inbox(page: Page, mail_url: str, video: bool, profile: PortalProfile, words: Narration) -> int:
     """Open the inbox, count the confirmations listed there and, on video, open one of them."""
     inbox = InboxPage.visit(page, mail_url, profile)
     confirmation = profile.confirmation_subject_prefix()
     count = sum(m.subject.startswith(confirmation) for m in inbox.messages())
     if video:
-        _chapter(page, "One email per transaction", f"{count} orders, {count} confirmation emails.", video)
+        _chapter(page, words.inbox_title, words.inbox_text.format(count=count), video)
         inbox.open_message(confirmation)
         page.wait_for_timeout(READING_PAUSE_MS)  # pacing for viewers of the recording, not a wait for the app
     return count
@@ -74,10 +75,16 @@ def _show_inbox(page: Page, mail_url: str, video: bool, profile: PortalProfile) 
 def run_demo(options: DemoOptions, say: Callable[[str], None] = print) -> DemoResult:
     """Start a private portal, seed the demo account, record the narrated renewals and write the artifacts."""
     out, profile = options.out, options.profile or default_profile()
+    words = narration(profile.language)
+    names = {"renew_now": profile.checkout.renew_now, "bulk_actions": profile.subscriptions.bulk_actions,
+             "bulk_renew": profile.subscriptions.bulk_renew}  # fmt: skip
+    # The seeded demo user speaks English unless told otherwise; the portal then shows pages and sends email in the
+    # user's language, which must be the profile's.
+    demo_locale = None if profile.language == "en" else profile.language
     out.mkdir(parents=True, exist_ok=True)
     video_path, trace_path, summary_path = out / "demo.webm", out / "trace.zip", out / "summary.json"
     with tempfile.TemporaryDirectory(prefix="renewals-demo-") as workdir:
-        stack = LocalPortal(f"sqlite:///{workdir}/demo.db", demo=True, demo_seed=options.seed)
+        stack = LocalPortal(f"sqlite:///{workdir}/demo.db", demo=True, demo_seed=options.seed, demo_locale=demo_locale)
         with stack:
             demo, mail_url = stack.demo, stack.mailbox_url
             assert demo is not None
@@ -88,7 +95,9 @@ def run_demo(options: DemoOptions, say: Callable[[str], None] = print) -> DemoRe
             with sync_playwright() as pw:
                 browser = launch_browser(pw, options.browser)
                 # The portal's CSP (no inline styles) would leave Playwright's chapter cards unstyled.
-                context = browser.new_context(viewport=VIEWPORT, base_url=stack.base_url, bypass_csp=True)
+                context = browser.new_context(
+                    viewport=VIEWPORT, base_url=stack.base_url, bypass_csp=True, locale=profile.locale
+                )
                 page = context.new_page()
                 if options.video:  # before tracing: the first screencast fixes the frame size for both
                     page.screencast.start(path=video_path, size={"width": VIEWPORT["width"], "height": VIEWPORT["height"]})
@@ -96,34 +105,22 @@ def run_demo(options: DemoOptions, say: Callable[[str], None] = print) -> DemoRe
                 context.tracing.start(title="Renewal demo", screenshots=True, snapshots=True, sources=False)
                 try:
                     page.goto(stack.base_url)
-                    _chapter(
-                        page,
-                        "Renew one subscription",
-                        "Early renewal with Renew now; the renewal date stays the same.",
-                        options.video,
-                    )
+                    _chapter(page, words.single_title, words.single_text.format(**names), options.video)
                     say("renewing one subscription early (Renew now)")
                     single = renew_one(
                         page, stack.base_url, mailbox, demo.subscriptions[SINGLE_CASE], creds,
                         renew_now=True, storage_state=state, profile=profile,
                     )  # fmt: skip
-                    _chapter(
-                        page, "Renew several at once", "Bulk actions › Renew, a selection spanning two groups.", options.video
-                    )
+                    _chapter(page, words.bulk_title, words.bulk_text.format(**names), options.video)
                     say("renewing several subscriptions across two groups")
                     bulk = renew_many(
                         page, stack.base_url, mailbox, [demo.subscriptions[c] for c in BULK_CASES], creds,
                         storage_state=state, profile=profile,
                     )  # fmt: skip
-                    emails = _show_inbox(page, mail_url, options.video, profile)
+                    emails = _show_inbox(page, mail_url, options.video, profile, words)
                     page.goto(f"{stack.base_url}/subscriptions")  # the list: the renewal dates did not move
                     orders = len(single.orders) + len(bulk.orders)
-                    _chapter(
-                        page,
-                        "Renewal dates unchanged",
-                        f"{orders} orders, {emails} confirmation emails; every renewal date stayed where it was.",
-                        options.video,
-                    )
+                    _chapter(page, words.end_title, words.end_text.format(orders=orders, emails=emails), options.video)
                     if options.video:
                         page.screencast.stop()
                 finally:

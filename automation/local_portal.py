@@ -24,14 +24,25 @@ class DemoSignIn:
 
 class LocalPortal:
     """The mock portal, its SMTP catcher and Mailpit-compatible mail API, on free loopback ports, started and stopped
-    together. With `demo=True` the demo account is seeded (`demo_seed` varies its names and numbers)."""
+    together. With `demo=True` the demo account is seeded (`demo_seed` varies its names and numbers; `demo_locale`,
+    "fr" or "ja", is its user's language, of the pages once signed in and of the emails)."""
 
-    def __init__(self, database_url: str, *, testing: bool = True, demo: bool = False, demo_seed: int | None = None) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        testing: bool = True,
+        demo: bool = False,
+        demo_seed: int | None = None,
+        demo_locale: str | None = None,
+    ) -> None:
         from mock_portal.server import PortalStack  # the adapter's one import of the mock
 
+        language: dict[str, Any] = {} if demo_locale is None else {"demo_locale": demo_locale}
         self._stack: Any = PortalStack(
-            port=0, smtp_port=0, mail_port=0, testing=testing, database_url=database_url, seed_demo=demo, demo_seed=demo_seed
-        )
+            port=0, smtp_port=0, mail_port=0, testing=testing, database_url=database_url, seed_demo=demo, demo_seed=demo_seed,
+            **language,
+        )  # fmt: skip
 
     @property
     def base_url(self) -> str:

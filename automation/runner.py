@@ -88,7 +88,7 @@ def _page(settings: RenewSettings) -> Iterator[Page]:
         browser = _browser(pw, settings.browser)
         context: BrowserContext | None = None
         try:
-            context = browser.new_context(base_url=settings.base_url)
+            context = browser.new_context(base_url=settings.base_url, locale=settings.locale)  # its Accept-Language
             if settings.trace:
                 context.tracing.start(title="renewals", screenshots=True, snapshots=True)
             yield context.new_page()

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from automation import cli, doctor, runner
 from automation.browser import BrowserChoice, find_chromium
 from automation.flows import RULE_ONE_EMAIL, RenewalResult
+from automation.profile import PROFILES_DIR
 from automation.selection import Selection
 from automation.settings import STATE_DIR, RenewSettings
 
@@ -41,6 +42,8 @@ def plain_output(monkeypatch: pytest.MonkeyPatch) -> None:
         "RENEWALS_BROWSER_PATH",
         "RENEWALS_CONNECT",
         "RENEWALS_CDP",
+        "RENEWALS_LOCALE",
+        "RENEWALS_PORTAL_PROFILE",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -241,6 +244,62 @@ def test_a_base_url_must_be_http(invoke: Any, captured: list[dict[str, Any]]) ->
     assert "'portal.test:5000' is not an http:// or https:// address" in result.output
 
 
+# --- --locale: the portal's language ------------------------------------------------------------------------------
+
+
+def french_profile(tmp_path: Path) -> Path:
+    """The English profile's names under fr-FR: enough to tell which profile a run got."""
+    path = tmp_path / "portal-fr.toml"
+    english = (PROFILES_DIR / "mock-en.toml").read_text(encoding="utf-8")
+    path.write_text(english.replace('locale = "en-US"', 'locale = "fr-FR"'), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("command", ["renew", "bulk-renew"])
+def test_a_locale_picks_its_bundled_profile_and_the_browsers_locale(
+    invoke: Any, captured: list[dict[str, Any]], command: str
+) -> None:
+    result = invoke(command, NUMBER, env={**SIGN_IN, "RENEWALS_LOCALE": "en"})
+    assert result.exit_code == 0, result.output
+    settings: RenewSettings = captured[0]["settings"]
+    assert settings.profile is not None and settings.profile.name == "mock-en"
+    assert settings.locale == "en-US", "the browser context asks for the profile's locale"
+
+
+def test_a_portal_profile_wins_over_the_locales_bundled_one_and_sets_the_browsers_locale(
+    invoke: Any, captured: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    path = french_profile(tmp_path)
+    result = invoke("renew", NUMBER, "--locale", "fr", "--portal-profile", str(path), env=SIGN_IN)
+    assert result.exit_code == 0, result.output
+    settings: RenewSettings = captured[0]["settings"]
+    assert settings.profile is not None and settings.profile.source == path
+    assert settings.locale == "fr-FR"
+
+
+def test_without_a_locale_the_browser_speaks_the_default_profiles_locale(invoke: Any, captured: list[dict[str, Any]]) -> None:
+    result = invoke("renew", NUMBER, env=SIGN_IN)
+    assert result.exit_code == 0, result.output
+    assert (captured[0]["settings"].profile, captured[0]["settings"].locale) == (None, "en-US")
+
+
+def test_an_unknown_locale_is_refused_naming_the_known_ones(invoke: Any, captured: list[dict[str, Any]]) -> None:
+    result = invoke("renew", NUMBER, "--locale", "de", env=SIGN_IN)
+    assert result.exit_code == 2
+    assert "no bundled portal profile speaks 'de': use one of en, fr, ja" in " ".join(result.output.split())
+    assert not captured
+
+
+def test_a_locale_and_a_profile_of_another_language_are_refused_naming_both(
+    invoke: Any, captured: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    result = invoke("bulk-renew", NUMBER, "--locale", "en", "--portal-profile", str(french_profile(tmp_path)), env=SIGN_IN)
+    assert result.exit_code == 2
+    output = " ".join(result.output.split())
+    assert "--locale en asks for the portal in 'en'" in output and "describes it in fr-FR" in output
+    assert not captured
+
+
 # --- exit 1: a rule broke, or something the run needs is not there -------------------------------------------------
 
 
@@ -386,6 +445,11 @@ def test_demo_passes_its_options_to_run_demo(invoke: Any, monkeypatch: pytest.Mo
     assert options.out == tmp_path and options.video is False and options.seed == 7
     assert options.browser.headed is True and options.browser.slowmo == 100
     assert str(tmp_path / "summary.json") in result.output
+
+    assert invoke("demo", "--out", str(tmp_path), "--no-video", env={"RENEWALS_LOCALE": "en"}).exit_code == 0
+    assert seen[1].profile.name == "mock-en" and seen[1].profile.locale == "en-US", "--locale picks the demo's profile"
+    refused = invoke("demo", "--out", str(tmp_path), "--locale", "xx")
+    assert refused.exit_code == 2 and len(seen) == 2
 
 
 def test_doctor_tells_the_portal_from_something_else_on_a_busy_port(fake_portal: str) -> None:
