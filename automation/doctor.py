@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 from automation import endpoints
 from automation.browser import BrowserChoice, BrowserNotFound, BrowserOptions, find_chromium, playwright_browsers_dir
 from automation.ffmpeg import playwright_ffmpeg_path
+from automation.fonts import CJK_FIX, describe, japanese_fonts
 
 PORTAL_PORT, SMTP_PORT, MAIL_PORT = 5000, 1025, 8025
 SETUP_FIX = "make setup  (or python -m automation.setup_browser)"
@@ -119,6 +120,16 @@ def ffmpeg(env: Mapping[str, str] | None = None) -> Check:
     return Check("ffmpeg", False, f"missing: {path}", SETUP_FIX)
 
 
+def cjk_font(env: Mapping[str, str] | None = None) -> Check:
+    """A font with Japanese glyphs, which the portal in Japanese needs (fontconfig's `fc-list :lang=ja`)."""
+    found = japanese_fonts(env)
+    if found is None:
+        return Check("CJK font", True, "not checked: no fc-list (fontconfig) on the PATH")
+    if found:
+        return Check("CJK font", True, f"{describe(found)}, for Japanese")
+    return Check("CJK font", False, "none: the portal in Japanese (--locale ja) would show empty boxes", CJK_FIX)
+
+
 def port(name: str, number: int) -> Check:
     """Is a default port free, or held by the service that belongs there?"""
     label = f"Port {number}"
@@ -193,6 +204,7 @@ def run(
         local,
         *remotes,
         ffmpeg(env),
+        cjk_font(env),
         port("portal", PORTAL_PORT),
         port("SMTP catcher", SMTP_PORT),
         port("mail API", MAIL_PORT),

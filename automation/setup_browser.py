@@ -1,4 +1,4 @@
-"""Make sure a Chromium and Playwright's ffmpeg are usable: `python -m automation.setup_browser`."""
+"""Make sure a Chromium, Playwright's ffmpeg and a font for Japanese are usable: `python -m automation.setup_browser`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from playwright.sync_api import sync_playwright
 
 from automation.browser import BrowserChoice, BrowserNotFound, BrowserOptions, find_chromium, launch_browser
 from automation.ffmpeg import FfmpegNotFound, ensure_playwright_ffmpeg, playwright_ffmpeg_path
+from automation.fonts import CJK_FIX, CJK_PACKAGE, describe, japanese_fonts
 
 # Where downloads are blocked, `playwright install` fails in seconds; a black-holed network would hang it.
 PLAYWRIGHT_INSTALL_TIMEOUT_S = 120
@@ -61,18 +62,48 @@ def try_playwright_download() -> None:
     say("download", "playwright install chromium: " + ("done" if ok else f"failed ({last})"))
 
 
-def try_apt_install() -> None:
-    """Install Debian's Chromium with apt-get when we are root and apt-get exists."""
-    if not (hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get")):
-        say("apt", "skipped (needs root and apt-get)")
-        return
-    install = ["apt-get", "install", "-y", "chromium"]
+def can_apt() -> bool:
+    """Whether we may install Debian packages: root, with apt-get on the PATH."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") is not None
+
+
+def apt_install(package: str) -> tuple[bool, str]:
+    """`apt-get install -y package`, refreshing the package lists once if it fails; (ok, the last line said)."""
+    install = ["apt-get", "install", "-y", package]
     ok, last = run_quietly(install, APT_TIMEOUT_S)
     if not ok:  # Usually stale package lists: refresh them once and retry.
         updated, last = run_quietly(["apt-get", "update"], APT_TIMEOUT_S)
         if updated:
             ok, last = run_quietly(install, APT_TIMEOUT_S)
+    return ok, last
+
+
+def try_apt_install() -> None:
+    """Install Debian's Chromium with apt-get when we are root and apt-get exists."""
+    if not can_apt():
+        say("apt", "skipped (needs root and apt-get)")
+        return
+    ok, last = apt_install("chromium")
     say("apt", "apt-get install chromium: " + ("done" if ok else f"failed ({last})"))
+
+
+def ensure_cjk_font(check: bool = False) -> None:
+    """Make sure a font covers Japanese, installing fonts-noto-cjk with apt-get when we are root (not with `check`).
+    Only says what it found or did: the browser works without it, only Japanese text shows as boxes."""
+    found = japanese_fonts()
+    if found is None:
+        say("font", "not checked: no fc-list (fontconfig) to ask which fonts cover Japanese")
+        return
+    if found:
+        say("font", f"Japanese text renders with {describe(found)}")
+        return
+    missing = "no font covers Japanese, so the portal in Japanese would show empty boxes"
+    if check or not can_apt():
+        why = "--check" if check else "needs root and apt-get"
+        say("font", f"{missing}; not installing {CJK_PACKAGE} ({why}): {CJK_FIX}")
+        return
+    ok, last = apt_install(CJK_PACKAGE)
+    say("font", f"apt-get install {CJK_PACKAGE}: " + ("done" if ok and japanese_fonts() else f"failed ({last}); {missing}"))
 
 
 def obtain_browser(options: BrowserOptions) -> BrowserChoice:
@@ -127,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             ffmpeg = ensure_playwright_ffmpeg()
         say("ffmpeg", f"{ffmpeg} -> {ffmpeg.resolve()}")
+        ensure_cjk_font(check)
         say("smoke", "OK, " + smoke_check(options))
     except (BrowserNotFound, FfmpegNotFound, PlaywrightError, RuntimeError) as error:
         say("error", str(error))
