@@ -17,15 +17,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Defaults, PORTAL_* variables, then `config`, each value checked: a bad one is a ConfigError naming it.
     settings.load(app, config)
 
-    from . import csrf, db, faults, security, sign_in_limits, views
-    from .blueprints import auth, bulk, cart, checkout, subscriptions
+    from . import csrf, db, faults, i18n, security, sign_in_limits, views
+    from .blueprints import auth, bulk, cart, checkout, language, subscriptions
 
     db.init_app(app)
+    i18n.init_app(app, language.choose_locale)
     csrf.init_app(app)
     security.init_app(app)
     views.init_app(app)
     sign_in_limits.init_app(app)
-    for blueprint in (auth.bp, subscriptions.bp, cart.bp, checkout.bp, bulk.bp):
+    for blueprint in (auth.bp, subscriptions.bp, cart.bp, checkout.bp, bulk.bp, language.bp):
         app.register_blueprint(blueprint)
     faults.init_app(app)  # testing mode only
     if app.config["TESTING"]:

@@ -6,9 +6,13 @@ import hmac
 import secrets
 
 from flask import Flask, abort, request, session
+from flask_babel import gettext
 from markupsafe import Markup
 
+from .i18n import N_
+
 EXEMPT_PREFIXES = ("/__test__/",)  # JSON API for scripts, mounted only in testing mode
+EXPIRED_FORM = N_("This form has expired or did not come from this site. Reload the page and try again.")
 
 
 def token() -> str:
@@ -34,4 +38,4 @@ def init_app(app: Flask) -> None:
         sent = request.form.get("csrf_token", "").encode("utf-8", "surrogatepass")
         # Compared as bytes: compare_digest refuses str with non-ASCII characters (a tampered token was a 500).
         if not sent or not hmac.compare_digest(sent, str(session.get("csrf_token", "")).encode()):
-            abort(400, description="This form has expired or did not come from this site. Reload the page and try again.")
+            abort(400, description=gettext(EXPIRED_FORM))

@@ -8,26 +8,28 @@ from dataclasses import dataclass
 
 from flask import Flask, abort, current_app, g, request
 from flask.wrappers import Response
+from flask_babel import gettext
 from limits import RateLimitItemPerMinute
 from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 
 from .addresses import MAX_LENGTH as MAX_EMAIL
+from .i18n import N_
 
 MAX_PASSWORD = 1024
-EMAIL_TOO_LONG = f"The email address is too long: at most {MAX_EMAIL} characters."
-PASSWORD_TOO_LONG = f"The password is too long: at most {MAX_PASSWORD} characters."
-PER_EMAIL = "Too many sign-in attempts for this email. Wait a minute, then try again."
-PER_ADDRESS = "Too many failed sign-ins from your network address. Wait a minute, then try again."
+EMAIL_TOO_LONG = N_("The email address is too long: at most %(count)s characters.")
+PASSWORD_TOO_LONG = N_("The password is too long: at most %(count)s characters.")
+PER_EMAIL = N_("Too many sign-in attempts for this email. Wait a minute, then try again.")
+PER_ADDRESS = N_("Too many failed sign-ins from your network address. Wait a minute, then try again.")
 SIGN_IN = "auth.login"
 
 
 def field_error(email: str, password: str) -> str | None:
     """What is wrong with the sign-in form's fields before any work is done on them, if anything."""
     if len(email) > MAX_EMAIL:
-        return EMAIL_TOO_LONG
+        return gettext(EMAIL_TOO_LONG, count=MAX_EMAIL)
     if len(password) > MAX_PASSWORD:
-        return PASSWORD_TOO_LONG
+        return gettext(PASSWORD_TOO_LONG, count=MAX_PASSWORD)
     return None
 
 
@@ -72,12 +74,12 @@ def _count_attempt() -> None:
     address = request.remote_addr or "?"
     per_address = RateLimitItemPerMinute(int(current_app.config["LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE"]))
     if not limiter.windows.hit(per_address, "address", address):
-        abort(429, description=PER_ADDRESS)
+        abort(429, description=gettext(PER_ADDRESS))
     g.sign_in_counted = [(per_address, ("address", address))]
     per_email = RateLimitItemPerMinute(int(current_app.config["LOGIN_ATTEMPTS_PER_MINUTE"]))
     email = email_key(request.form.get("email", ""))
     if not limiter.windows.hit(per_email, "email", address, email):
-        abort(429, description=PER_EMAIL)
+        abort(429, description=gettext(PER_EMAIL))
     g.sign_in_counted.append((per_email, ("email", address, email)))
 
 

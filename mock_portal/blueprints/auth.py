@@ -9,18 +9,20 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import sessions
 from ..db import session as db_session
+from ..i18n import N_
 from ..models import Account, User
 from ..services.accounts import PASSWORD_METHOD
 
 bp = Blueprint("auth", __name__)
 DUMMY_HASH_METHOD = PASSWORD_METHOD  # the same cost as real accounts, so both answers take as long
 F = TypeVar("F", bound=Callable[..., Any])
-BAD_CREDENTIALS = "The email or password is incorrect. Check both and try again."
+BAD_CREDENTIALS = N_("The email or password is incorrect. Check both and try again.")
 
 
 def current_user() -> User | None:
@@ -54,7 +56,7 @@ def _dummy_hash() -> str:
     return generate_password_hash(secrets.token_urlsafe(16), method=DUMMY_HASH_METHOD)
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only a path on this portal; browsers drop tabs and newlines and read \\ as /, so judge what they will see."""
     cleaned = "".join(ch for ch in (target or "") if ch.isprintable() and not ch.isspace()).replace("\\", "/")
     parts = urlsplit(cleaned)
@@ -78,8 +80,8 @@ def login():  # type: ignore[no-untyped-def]
             sessions.end(db_session(), session.get("sid"))
             session.clear()
             session["sid"] = sessions.start(db_session(), user.id, sessions.policy(current_app.config))
-            return redirect(_safe_next(request.args.get("next")))
-        error = BAD_CREDENTIALS
+            return redirect(safe_next(request.args.get("next")))
+        error = gettext(BAD_CREDENTIALS)
     return render_template("auth/login.html", error=error), 401 if error else 200
 
 

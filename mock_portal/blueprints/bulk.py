@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from ..clock import today_for
 from ..db import session as db_session
@@ -62,7 +63,7 @@ def renew_selected():  # type: ignore[no-untyped-def]
     numbers = list(dict.fromkeys(request.form.getlist("subscription")))
     groups = [key for key in map(parse_group, request.form.getlist("select_all")) if key is not None]
     size = selection_size(db, account.id, today, numbers, groups)
-    error = checkout_size_error(size) or (None if size else "Select at least one subscription to renew.")
+    error = checkout_size_error(size) or (None if size else gettext("Select at least one subscription to renew."))
     if error:
         try:  # show the refused selection as many rows a group as it was made on
             per_group = rows_per_group(request.form.get("per_group"))

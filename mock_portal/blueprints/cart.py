@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from ..clock import today_for
 from ..db import session as db_session
+from ..i18n import reason_message
 from ..rules.grouping import checkout_size_error
 from ..services.cart import add_to_cart, cart_subscriptions, clear_cart, price_cart
 from ..services.subscriptions import describe_one, owned_subscription
@@ -35,10 +37,11 @@ def add():  # type: ignore[no-untyped-def]
     number = request.form.get("subscription", "")
     sub = owned_subscription(db, account.id, number)
     if sub is None:
-        abort(404, description=f"No subscription {number} in your account.")
+        abort(404, description=gettext("No subscription %(number)s in your account.", number=number))
     view = describe_one(db, sub, today_for(account))
     if not view.eligibility.eligible:
-        abort(409, description=f"Subscription {number} can't be renewed: {view.eligibility.message}.")
+        reason = reason_message(view.eligibility)
+        abort(409, description=gettext("Subscription %(number)s can't be renewed: %(reason)s.", number=number, reason=reason))
     if limit := checkout_size_error(len(cart_subscriptions(db, account.id)) + 1):
         flash(limit, "error")
         return redirect(url_for("cart.show"))

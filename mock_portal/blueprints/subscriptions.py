@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext
 
 from ..clock import today_for
 from ..db import session as db_session
@@ -42,7 +43,7 @@ def _owned_view(number: str):  # type: ignore[no-untyped-def]
     db = db_session()
     sub = owned_subscription(db, account.id, number)
     if sub is None:
-        abort(404, description=f"No subscription {number} in your account.")
+        abort(404, description=gettext("No subscription %(number)s in your account.", number=number))
     return describe_one(db, sub, today_for(account))
 
 

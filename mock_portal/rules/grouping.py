@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import NamedTuple, TypeVar
 
+from flask_babel import gettext
+
 MAX_PER_CHECKOUT = 100
-LIMIT_MESSAGE = "You can renew at most 100 subscriptions in one checkout; you selected {count}. Select 100 or fewer."
 
 T = TypeVar("T")
 
@@ -28,5 +29,12 @@ def group_by_transaction(items: Iterable[T], key: Callable[[T], GroupKey]) -> di
 
 
 def checkout_size_error(count: int) -> str | None:
-    """The refusal message when a checkout holds more than the limit, else None."""
-    return LIMIT_MESSAGE.format(count=count) if count > MAX_PER_CHECKOUT else None
+    """The refusal message when a checkout holds more than the limit, else None (in the language in force: English
+    outside a request)."""
+    if count <= MAX_PER_CHECKOUT:
+        return None
+    return gettext(
+        "You can renew at most %(limit)s subscriptions in one checkout; you selected %(count)s. Select %(limit)s or fewer.",
+        limit=MAX_PER_CHECKOUT,
+        count=count,
+    )

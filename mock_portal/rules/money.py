@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 
 CURRENCY_EXPONENTS = {"USD": 2, "EUR": 2, "GBP": 2, "JPY": 0}
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}  # as en_US writes them
 
 
 def quantum(currency: str) -> Decimal:
@@ -28,10 +32,18 @@ def from_minor(minor: int, currency: str) -> Decimal:
     return round_money(Decimal(minor).scaleb(-CURRENCY_EXPONENTS[currency]), currency)
 
 
-def format_money(minor: int, currency: str) -> str:
-    """Human form, e.g. '$1,975.00', '¥298,100'."""
+def format_money(minor: int, currency: str, locale: str = "en_US") -> str:
+    """Human form in a locale's conventions (Babel's), with the currency's own decimals: '$1,975.00', '¥298,100'
+    (en_US), '1 975,00 $US' (fr_FR), '￥298,100' (ja_JP)."""
     exponent = CURRENCY_EXPONENTS[currency]
-    return f"{CURRENCY_SYMBOLS[currency]}{from_minor(minor, currency):,.{exponent}f}"
+    return _currency_pattern(locale, exponent).apply(from_minor(minor, currency), locale, currency, currency_digits=False)
+
+
+@lru_cache(maxsize=32)
+def _currency_pattern(locale: str, decimals: int) -> NumberPattern:
+    pattern = parse_pattern(Locale.parse(locale).currency_formats["standard"].pattern)  # a copy: Babel's is shared
+    pattern.frac_prec = (decimals, decimals)
+    return pattern
 
 
 def tax_minor(subtotal_minor: int, rate: Decimal, currency: str) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext
+
 PAYMENT_METHODS = ("credit_card", "paypal", "direct_debit", "konbini", "atm_bank_transfer")
 PAYMENT_LABELS = {
     "credit_card": "Credit card",
@@ -22,13 +24,17 @@ def is_manual_only(method: str) -> bool:
 
 
 def payment_instructions(method: str, payment_number: str, deadline: date, amount: str) -> str:
-    """The instructions carried by the one confirmation (or reminder) email of a manual-only method (R5)."""
+    """The instructions carried by the one confirmation (or reminder) email of a manual-only method (R5), in the
+    language in force (the recipient's, see emails.py)."""
     if method == "konbini":
-        where = "at the multimedia terminal or the register of any participating convenience store (konbini)"
+        where = gettext("at the multimedia terminal or the register of any participating convenience store (konbini)")
     else:
-        where = "at any ATM or through online banking (Pay-easy)"
-    return (
-        f"How to pay: pay {amount} {where}, quoting payment number {payment_number}, "
-        f"by {deadline.isoformat()}. Your renewal completes when we receive the payment; "
-        "no further confirmation email is sent."
+        where = gettext("at any ATM or through online banking (Pay-easy)")
+    return gettext(
+        "How to pay: pay %(amount)s %(where)s, quoting payment number %(number)s, by %(deadline)s. Your renewal "
+        "completes when we receive the payment; no further confirmation email is sent.",
+        amount=amount,
+        where=where,
+        number=payment_number,
+        deadline=deadline.isoformat(),
     )

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, false, or_, tuple_
 from sqlalchemy.orm import Session
 
@@ -48,7 +49,13 @@ def rows_per_group(value: str | None) -> int:
     if value is None or value == "":
         return SHOWN_PER_GROUP
     if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MOST_PER_GROUP:
-        raise ValueError(f"per_group={value[:20]!r} is not allowed; use a whole number from 1 to {MOST_PER_GROUP}")
+        raise ValueError(
+            gettext(
+                "per_group=%(value)s is not allowed; use a whole number from 1 to %(most)s",
+                value=repr(value[:20]),
+                most=MOST_PER_GROUP,
+            )
+        )
     return int(value)
 
 

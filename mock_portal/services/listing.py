@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from math import ceil
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
 
@@ -41,9 +42,16 @@ class ListFilter:
         """Read the filter form's query string, refusing unknown values with a message that names them."""
         found = cls(**{f.name: (args.get(f.name) or "").strip()[:100] for f in fields(cls)})
         if found.payment_method and found.payment_method not in PAYMENT_METHODS:
-            raise BadFilter(f"Unknown payment method {found.payment_method!r}; use one of {', '.join(PAYMENT_METHODS)}.")
+            raise BadFilter(
+                gettext(
+                    "Unknown payment method %(value)s; use one of %(allowed)s.",
+                    value=repr(found.payment_method),
+                    allowed=", ".join(PAYMENT_METHODS),
+                )
+            )
         if found.status and found.status not in STATUSES:
-            raise BadFilter(f"Unknown status {found.status!r}; use one of {', '.join(STATUSES)}.")
+            value, allowed = repr(found.status), ", ".join(STATUSES)
+            raise BadFilter(gettext("Unknown status %(value)s; use one of %(allowed)s.", value=value, allowed=allowed))
         return replace(found, currency=found.currency.upper())
 
     @property

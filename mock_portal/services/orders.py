@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -13,14 +14,15 @@ from sqlalchemy.orm import Session
 from .. import outbox
 from ..clock import today_for
 from ..emails import order_confirmation
+from ..i18n import N_, payment_label, reason_message
 from ..models import Account, CheckoutSubmission, Order, OrderLine, Subscription, User
 from ..rules.eligibility import is_early, renewed_term
 from ..rules.grouping import MAX_PER_CHECKOUT, checkout_size_error
-from ..rules.payment import PAYMENT_DEADLINE_DAYS, PAYMENT_LABELS, is_manual_only
+from ..rules.payment import PAYMENT_DEADLINE_DAYS, is_manual_only
 from .cart import CartGroup, cart_subscriptions, clear_cart, price_cart
 from .subscriptions import describe_all, owned_subscriptions
 
-RENEW_NOW_MESSAGE = (
+RENEW_NOW_MESSAGE = N_(
     "This renewal is early: its renewal date has not come yet. Tick “Renew now” to pay today; "
     "your renewal date stays the same."
 )
@@ -72,31 +74,40 @@ def _check_still_reviewed(db: Session, account: Account, review: CheckoutReview,
     if shown == in_cart:
         return
     gone = describe_all(db, owned_subscriptions(db, account.id, sorted(shown - in_cart)), today_for(account))
-    taken = sorted((view.number, view.eligibility.message) for view in gone if view.eligibility.reason in RENEWED_ELSEWHERE)
+    taken = sorted((v.number, reason_message(v.eligibility)) for v in gone if v.eligibility.reason in RENEWED_ELSEWHERE)
     if taken:
         number, state = taken[0]
         raise CheckoutRefused(
-            f"Subscription {number} is already renewed ({state}): another session ordered it a moment ago. Nothing "
-            "was ordered; see your orders, or review the cart below."
+            gettext(
+                "Subscription %(number)s is already renewed (%(state)s): another session ordered it a moment ago. "
+                "Nothing was ordered; see your orders, or review the cart below.",
+                number=number,
+                state=state,
+            )
         )
     raise CheckoutRefused(
-        "Your cart changed since this page was shown (in another session). Nothing was ordered; review the cart "
-        "below and place the order again."
+        gettext(
+            "Your cart changed since this page was shown (in another session). Nothing was ordered; review the cart "
+            "below and place the order again."
+        )
     )
 
 
 def _validate(review: CheckoutReview, renew_now: bool) -> None:
     if review.count == 0:
-        raise CheckoutRefused("Your cart is empty. Choose Renew on a subscription first.")
+        raise CheckoutRefused(gettext("Your cart is empty. Choose Renew on a subscription first."))
     for group in review.groups:
         for line in group.lines:
             if not line.view.eligibility.eligible:
                 raise CheckoutRefused(
-                    f"Subscription {line.view.number} can't be renewed: {line.view.eligibility.message}. "
-                    "Remove it from the cart."
+                    gettext(
+                        "Subscription %(number)s can't be renewed: %(reason)s. Remove it from the cart.",
+                        number=line.view.number,
+                        reason=reason_message(line.view.eligibility),
+                    )
                 )
     if review.early and not renew_now:
-        raise CheckoutRefused(RENEW_NOW_MESSAGE)
+        raise CheckoutRefused(gettext(RENEW_NOW_MESSAGE))
 
 
 def _charge(account: Account, review: CheckoutReview) -> None:
@@ -104,8 +115,11 @@ def _charge(account: Account, review: CheckoutReview) -> None:
     charged = [group.key.payment_method for group in review.groups if not is_manual_only(group.key.payment_method)]
     if charged and account.fault_payment_declined:
         raise PaymentDeclined(
-            f"Your payment ({PAYMENT_LABELS[charged[0]]}) was declined by the payment provider. Nothing was ordered. "
-            "Use another payment method or try again later."
+            gettext(
+                "Your payment (%(method)s) was declined by the payment provider. Nothing was ordered. "
+                "Use another payment method or try again later.",
+                method=payment_label(charged[0]),
+            )
         )
 
 
@@ -193,7 +207,7 @@ def place_orders(
         orders = [_place_group(db, account, group, today) for group in review.groups]
         clear_cart(db, account.id)
         db.flush()
-        outbox.enqueue(db, *(order_confirmation(order, user.email) for order in orders))
+        outbox.enqueue(db, *(order_confirmation(order, user.email, user.locale) for order in orders))
         numbers = [order.number for order in orders]
         if token:
             db.add(CheckoutSubmission(token=token, account_id=account.id, order_numbers=",".join(numbers)))
@@ -203,8 +217,10 @@ def place_orders(
         if (earlier := submitted_orders(db, account, token)) is not None:
             return earlier  # the same form, submitted twice at once: the other request placed it
         raise CheckoutRefused(
-            "These subscriptions are already renewed: another session ordered them a moment ago. Nothing was "
-            "ordered; see your orders."
+            gettext(
+                "These subscriptions are already renewed: another session ordered them a moment ago. Nothing was "
+                "ordered; see your orders."
+            )
         ) from exc
     return numbers
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from flask import Flask, current_app
 from sqlalchemy import func, insert, or_, select
@@ -65,7 +65,8 @@ def _queue_reminders(db: Session, base_url: str) -> int:
             db,
             *(
                 renewal_reminder(
-                    to=first_user[view.sub.account_id],
+                    to=first_user[view.sub.account_id].email,
+                    locale=first_user[view.sub.account_id].locale,
                     number=view.number,
                     product_name=view.product.name,
                     term=view.sub.term,
@@ -109,10 +110,18 @@ def _already_reminded(db: Session, subscription_ids: list[int]) -> set[tuple[int
     return {(sub_id, renewal) for sub_id, renewal in rows}
 
 
-def _first_user_emails(db: Session) -> dict[int, str]:
-    """Each account's first user, who receives its reminders."""
+class Recipient(NamedTuple):
+    """Who receives an account's reminders, and in which language."""
+
+    email: str
+    locale: str
+
+
+def _first_user_emails(db: Session) -> dict[int, Recipient]:
+    """Each account's first user, who receives its reminders in their language."""
     first = select(func.min(User.id)).group_by(User.account_id)
-    return {account_id: email for account_id, email in db.execute(select(User.account_id, User.email).where(User.id.in_(first)))}
+    rows = db.execute(select(User.account_id, User.email, User.locale).where(User.id.in_(first)))
+    return {account_id: Recipient(email, locale) for account_id, email, locale in rows}
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:

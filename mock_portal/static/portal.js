@@ -33,6 +33,7 @@ function setupBulk(form) {
   const limit = Number(form.dataset.limit);
   const count = document.getElementById("selection-count");
   const warning = document.getElementById("selection-limit");
+  const selected = form.dataset.selected || "{count} selected"; // in the page's language
   const update = () => {
     // A ticked Select all stands for its whole group, including members beyond those shown.
     let n = 0;
@@ -41,7 +42,7 @@ function setupBulk(form) {
       n += all.checked ? Number(group.dataset.total)
         : group.querySelectorAll('input[name="subscription"]:checked').length;
     });
-    count.textContent = `${n} selected`;
+    count.textContent = selected.replace("{count}", String(n));
     warning.hidden = n <= limit;
   };
   form.querySelectorAll("fieldset.group").forEach((group) => {
