@@ -18,6 +18,7 @@ from . import config as settings
 from . import create_app
 from .config import ConfigError
 from .db import new_session
+from .i18n import LOCALES
 from .mailcatcher import MailCatcherError
 from .mailcatcher.store import MAX_MESSAGES
 from .models import OutboxEmail
@@ -152,6 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"the catcher keeps the newest N emails, as Mailpit does; 0 keeps all [PORTAL_MAIL_MAX_MESSAGES; {MAX_MESSAGES}]",
     )
     serve.add_argument(
+        "--demo-locale",
+        choices=LOCALES,
+        default=_env("PORTAL_DEMO_LOCALE"),
+        help="the language of the demo user's pages and emails [PORTAL_DEMO_LOCALE; the user's saved one, en]",
+    )
+    serve.add_argument(
         "--mail-api-url",
         type=_rule("PUBLIC_URL"),
         metavar="URL",
@@ -201,6 +208,7 @@ def serve(args: argparse.Namespace) -> int:
             config={"ALLOWED_HOSTS": args.allowed_hosts},
             mail_host=args.mail_host,
             mail_max_messages=args.mail_max_messages,
+            demo_locale=args.demo_locale,
         )
         stack.start()
     except PortalStackError as exc:

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from .catalog import FIXTURES_DIR
 from .clock import portal_today
+from .i18n import LOCALES
 from .models import Subscription, User
-from .services.accounts import create_account
+from .services.accounts import SpecError, create_account
 
 SCENARIO_PATH = FIXTURES_DIR / "demo_scenario.json"
 _SCENARIO_ONLY = ("case", "expect_reason")  # describe the demo; not part of the account spec
@@ -41,11 +42,17 @@ def load_scenario(path: Path | None = None) -> dict[str, Any]:
 
 
 def seed_demo(
-    db: Session, scenario_path: Path | None = None, today: date | None = None, seed: int | None = None
+    db: Session,
+    scenario_path: Path | None = None,
+    today: date | None = None,
+    seed: int | None = None,
+    locale: str | None = None,
 ) -> DemoAccount:
-    """Create the demo account (once: an existing one is returned as it is). Needs an app context for today.
+    """Create the demo account (once: an existing one is returned as it is, speaking `locale` if one is given).
+    Needs an app context for today.
 
-    `seed` replaces the scenario's seed: other made-up names and numbers, the same cases.
+    `seed` replaces the scenario's seed: other made-up names and numbers, the same cases. `locale` (en, fr, ja) is the
+    language of the demo user's pages and emails.
     """
     scenario = load_scenario(scenario_path)
     if seed is not None:
@@ -54,6 +61,11 @@ def seed_demo(
     reasons = {s["case"]: s.get("expect_reason") for s in scenario["subscriptions"]}
     existing = db.scalar(select(User).where(func.lower(User.email) == scenario["email"].lower()))
     if existing is not None:
+        if locale is not None and existing.locale != locale:
+            if locale not in LOCALES:
+                raise SpecError("users[0].locale", f"{locale!r} is not allowed; use one of {', '.join(sorted(LOCALES))}")
+            existing.locale = locale
+            db.commit()
         return _existing_demo(db, existing, scenario, cases, reasons)
 
     rng = random.Random(scenario["seed"])
@@ -62,7 +74,7 @@ def seed_demo(
     csns = {letter: str(rng.randrange(10**9, 10**10)) for letter in scenario["csns"]}
     spec = {
         "country": scenario["country"],
-        "users": [{"email": scenario["email"], "password": scenario["password"]}],
+        "users": [{"email": scenario["email"], "password": scenario["password"]} | ({"locale": locale} if locale else {})],
         "subscriptions": [
             {k: v for k, v in sub.items() if k not in _SCENARIO_ONLY}
             | {"csn": csns[sub["csn"]], "country": scenario["csns"][sub["csn"]]}

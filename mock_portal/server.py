@@ -19,6 +19,7 @@ from . import config as settings
 from . import create_app
 from .api_guard import is_loopback, portal_hosts
 from .db import new_session
+from .i18n import LOCALES
 from .mailcatcher import MailCatcher, MailCatcherError, MessageStore
 from .mailcatcher.store import MAX_MESSAGES
 from .outbox import OutboxWorker
@@ -63,7 +64,8 @@ class PortalStack:
     mail goes to that server (e.g. a real Mailpit) and no catcher is started; `mail_api_url` then says where its
     API is. The catcher listens on `mail_host`, loopback unless asked: `host` alone moves only the portal, so
     serving the portal to other machines doesn't hand them the mail (sign-in links, payment numbers) too.
-    `demo_seed` replaces the demo scenario's seed (other names and numbers, the same cases).
+    `demo_seed` replaces the demo scenario's seed (other names and numbers, the same cases); `demo_locale` (en, fr,
+    ja) is the language the demo user's pages and emails are in.
     """
 
     def __init__(
@@ -78,6 +80,7 @@ class PortalStack:
         reset: bool = True,
         seed_demo: bool = True,
         demo_seed: int | None = None,
+        demo_locale: str | None = None,
         smtp_host: str | None = None,
         mail_api_url: str | None = None,
         force: bool = False,
@@ -93,6 +96,12 @@ class PortalStack:
             )
         self.host, self.port, self.testing = host, port, testing
         self.database_url, self.reset, self.seed, self.demo_seed = database_url, reset, seed_demo, demo_seed
+        if demo_locale is not None and demo_locale not in LOCALES:
+            raise PortalStackError(
+                f"demo locale {demo_locale!r} is not one the portal speaks; use one of {', '.join(LOCALES)} "
+                "(--demo-locale / PORTAL_DEMO_LOCALE)"
+            )
+        self.demo_locale = demo_locale
         self._smtp_host, self._smtp_port, self._mail_port = smtp_host, smtp_port, mail_port
         self._mail_api_url = mail_api_url
         self.mail_host, self.mail_max_messages = mail_host, mail_max_messages
@@ -166,7 +175,7 @@ class PortalStack:
             with self.app.app_context():
                 db = new_session(self.app)
                 try:
-                    self._demo = seed_demo(db, seed=self.demo_seed)
+                    self._demo = seed_demo(db, seed=self.demo_seed, locale=self.demo_locale)
                 finally:
                     db.close()
         self._worker = OutboxWorker(self.app).start()

@@ -14,6 +14,7 @@ from mock_portal.clock import today_for
 from mock_portal.db import new_session
 from mock_portal.models import Account, Subscription, User
 from mock_portal.seed import DemoAccount, load_scenario, seed_demo
+from mock_portal.server import PortalStack, PortalStackError
 from mock_portal.services.subscriptions import SubscriptionView, account_subscriptions, describe_all
 
 
@@ -122,3 +123,31 @@ def test_another_seed_gives_other_numbers_for_the_same_cases(tmp_path: Path, por
 
     assert other.subscriptions.keys() == demo.subscriptions.keys()
     assert set(other.subscriptions.values()).isdisjoint(demo.subscriptions.values())
+
+
+def demo_user_locale(app: Flask, demo: DemoAccount) -> str:
+    db = new_session(app)
+    try:
+        user = db.scalar(select(User).where(User.email == demo.email))
+        assert user is not None
+        return user.locale
+    finally:
+        db.close()
+
+
+def test_the_demo_user_speaks_the_locale_asked_for_and_a_kept_demo_is_switched_to_it(fresh_app: Flask) -> None:
+    db = new_session(fresh_app)
+    french = seed_demo(db, locale="fr")
+    db.close()
+    assert demo_user_locale(fresh_app, french) == "fr"
+
+    db = new_session(fresh_app)
+    again = seed_demo(db, locale="ja")
+    db.close()
+
+    assert again.account_id == french.account_id and demo_user_locale(fresh_app, again) == "ja"
+
+
+def test_a_demo_locale_the_portal_does_not_speak_is_refused_naming_the_flag(tmp_path: Path, portal_env: None) -> None:
+    with pytest.raises(PortalStackError, match=r"'de'.*en, fr, ja.*--demo-locale / PORTAL_DEMO_LOCALE"):
+        PortalStack(port=0, smtp_port=0, mail_port=0, database_url=f"sqlite:///{tmp_path}/d.db", demo_locale="de")
