@@ -257,7 +257,7 @@ class Browser:
     def open_checkout(self) -> dict[str, list[str]]:
         """Open the checkout page; the Place order form's hidden fields, as a browser would send them."""
         checkout = self.get("/checkout")
-        forms = [f for f in checkout.doc.find_all("form", method="post") if checkout.buttons("Place order", within=f)]
+        forms = [f for f in checkout.doc.find_all("form", method="post") if f.find_all("input", name="checkout_token")]
         hidden: dict[str, list[str]] = {}
         for el in (el for f in forms for el in f.find_all("input", type="hidden")):
             hidden.setdefault(el.attrs["name"], []).append(el.attrs.get("value", ""))

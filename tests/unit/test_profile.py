@@ -1,5 +1,6 @@
-"""The portal profile: the default one loads, a bad one is refused naming the file and the field, and every name the
-default profile gives is on the mock's page where the page objects look for it (the profile and the mock can't drift)."""
+"""The portal profile: the default one loads, a bad one is refused naming the file and the field, and every name each
+bundled profile gives (mock-en, mock-fr, mock-ja) is on the mock's page rendered in that profile's language, where the
+page objects look for it (the profiles and the mock can't drift)."""
 
 from __future__ import annotations
 
@@ -22,11 +23,39 @@ from mock_portal.services.reminders import send_reminders
 
 TODAY = date(2027, 1, 1)
 DEFAULT_TEXT = (PROFILES_DIR / "mock-en.toml").read_text(encoding="utf-8")
+BUNDLED = ["mock-en", "mock-fr", "mock-ja"]
+EACH_BUNDLED = pytest.mark.parametrize("profile", BUNDLED, indirect=True)  # the drift tests, once per language
 
 
 @pytest.fixture
-def profile() -> PortalProfile:
-    return default_profile()
+def profile(request: pytest.FixtureRequest) -> PortalProfile:
+    """The default profile, or the bundled one a test is parametrized with."""
+    name = getattr(request, "param", None)
+    return default_profile() if name is None else load_profile(name)
+
+
+@pytest.fixture
+def anonymous(pages_app: Flask, profile: PortalProfile) -> Browser:
+    """A browser that has not signed in and asks for the profile's language."""
+    client = pages_app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = profile.locale
+    return Browser(client)
+
+
+@pytest.fixture
+def make_account(make_account: MakeAccount, profile: PortalProfile) -> MakeAccount:
+    """Accounts whose users speak the profile's language: their pages, once signed in, and their emails follow it."""
+
+    def make(**spec: object) -> object:
+        return make_account(**({"users": [{"locale": profile.language}]} | spec))
+
+    return make  # type: ignore[return-value]
+
+
+def test_each_bundled_profile_names_the_language_the_mock_speaks() -> None:
+    assert [(load_profile(name).locale, load_profile(name).language) for name in BUNDLED] == [
+        ("en-US", "en"), ("fr-FR", "fr"), ("ja-JP", "ja"),
+    ]  # fmt: skip
 
 
 # --- loading -------------------------------------------------------------------------------------------------------
@@ -155,6 +184,11 @@ def test_every_problem_of_a_profile_is_listed_at_once(tmp_path: Path) -> None:
 # --- drift: each name the default profile gives is on the mock's page where it is used --------------------------------
 
 
+def as_written(el: Element) -> str:
+    """An element's text exactly as the page writes it (no-break spaces kept, unlike Element.text), trimmed."""
+    return "".join(child if isinstance(child, str) else as_written(child) for child in el.children).strip()
+
+
 def texts(within: Element, tag: str) -> set[str]:
     return {el.text for el in within.find_all(tag)}
 
@@ -174,10 +208,12 @@ def check_columns(page: Page, columns: object, field: str, table: Element | None
         assert header in on_page, f"the profile's {field}.{name} = {header!r} is not a column on {page.path}: {on_page}"
 
 
+@EACH_BUNDLED
 def test_the_sign_in_page_and_the_navigation_carry_the_profiles_names(
     profile: PortalProfile, anonymous: Browser, make_account: MakeAccount, signed_in: SignedIn
 ) -> None:
     login = anonymous.get("/login")
+    assert login.doc.one("html").get("lang") == profile.language, "the page is not in the profile's language"
     names = profile.sign_in
     assert login.heading == names.heading
     for field in ("email", "password"):
@@ -201,6 +237,7 @@ SPECS = [  # (spec, the reason it can't be renewed, or None; its status code)
 ]
 
 
+@EACH_BUNDLED
 def test_the_list_shows_the_profiles_names_labels_statuses_and_reasons(
     profile: PortalProfile, make_account: MakeAccount, signed_in: SignedIn
 ) -> None:
@@ -240,6 +277,7 @@ def test_the_list_shows_the_profiles_names_labels_statuses_and_reasons(
     shown(names.next_page, "subscriptions.next_page", texts(pagination, "a"), "the pagination")
 
 
+@EACH_BUNDLED
 def test_the_detail_page_shows_the_profiles_facts_and_renew(
     profile: PortalProfile, make_account: MakeAccount, signed_in: SignedIn
 ) -> None:
@@ -254,6 +292,7 @@ def test_the_detail_page_shows_the_profiles_facts_and_renew(
     shown(profile.detail.renew, "detail.renew", texts(eligible.main, "button"), "an eligible subscription's page")
 
 
+@EACH_BUNDLED
 def test_the_bulk_page_carries_the_profiles_names_and_names_groups_as_the_profile_says(
     profile: PortalProfile, make_account: MakeAccount, signed_in: SignedIn
 ) -> None:
@@ -282,6 +321,7 @@ def test_the_bulk_page_carries_the_profiles_names_and_names_groups_as_the_profil
 COUNTRIES = {"US": "credit_card", "DE": "paypal", "GB": "direct_debit", "JP": "konbini"}
 
 
+@EACH_BUNDLED
 def test_cart_checkout_confirmation_and_history_carry_the_profiles_names_money_and_statuses(
     profile: PortalProfile, make_account: MakeAccount, signed_in: SignedIn, control: TestControl, inbox: object
 ) -> None:
@@ -301,7 +341,7 @@ def test_cart_checkout_confirmation_and_history_carry_the_profiles_names_money_a
     shown(profile.cart.check_out, "cart.check_out", texts(cart.main, "button"), "/cart")
     for sub in subs:
         shown(profile.cart.remove.format(number=sub.number), "cart.remove", texts(cart.main, "button"), "/cart")
-    cart_totals = [el.text for el in cart.by_testid("cart-total")]
+    cart_totals = [as_written(el) for el in cart.by_testid("cart-total")]
 
     checkout = browser.get("/checkout")
     assert checkout.heading == profile.checkout.heading
@@ -326,7 +366,7 @@ def test_cart_checkout_confirmation_and_history_carry_the_profiles_names_money_a
             order["csn"], order["currency"], order["payment_method"],
         ), f"the order summary {summary!r} does not name its transaction as {profile.transaction!r}"  # fmt: skip
         assert profile.order_status_label(order["status"]) in summary
-        assert profile.format_money(order["total_minor"], order["currency"]) in summary
+        assert profile.format_money(order["total_minor"], order["currency"]) in as_written(section.find_all("p")[0])
         through = "renews_through_once_paid" if order["status"] == "awaiting_payment" else "renewed_through"
         on_page = column_headers(confirmation, section)
         for field in ("product", "number", "renewal_date", through):
@@ -345,6 +385,7 @@ def test_cart_checkout_confirmation_and_history_carry_the_profiles_names_money_a
     assert subjects == {profile.confirmation_subject(number) for number in orders}
 
 
+@EACH_BUNDLED
 def test_the_reminder_subject_and_the_mail_catchers_pages_carry_the_profiles_names(
     profile: PortalProfile, make_account: MakeAccount, app: Flask, db: Session, catcher: MailCatcher, public_url: str
 ) -> None:
