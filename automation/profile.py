@@ -192,6 +192,8 @@ class Emails(_Model):
 
     order_confirmation: Annotated[str, _pattern("order", required=("order",))]
     renewal_reminder: Annotated[str, _pattern("number", "date", "product", required=("number",))]
+    # How a confirmation email's line for a subscription states its (unchanged) renewal date; {date} in ISO form.
+    renewal_date: Annotated[str, _pattern("date", required=("date",))]
     dates: Literal["iso", "page"]
 
 

@@ -7,10 +7,12 @@ from datetime import date
 from typing import Any, NoReturn
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from ..clock import portal_today, today_for
 from ..db import session as db_session
+from ..i18n import DEFAULT_LOCALE, reason_message
 from ..models import Account, Order
 from ..rules.money import from_minor
 from ..services.accounts import SpecError, create_account, parse_date
@@ -128,6 +130,9 @@ def list_subscriptions(account_id: int) -> Response:
     account = _account(account_id)
     db = db_session()
     views = describe_all(db, account_subscriptions(db, account.id), today_for(account))
+    # The reason as the account's people read it (its first user's language), with its date in ISO form.
+    with force_locale(account.users[0].locale if account.users else DEFAULT_LOCALE):
+        reasons = [reason_message(v.eligibility) if v.eligibility.reason else None for v in views]
     return jsonify(
         [
             {
@@ -145,9 +150,9 @@ def list_subscriptions(account_id: int) -> Response:
                 "anchor_day": v.sub.anchor,
                 "status": v.status,
                 "eligible": v.eligibility.eligible,
-                "reason": v.eligibility.message,
+                "reason": reason,
             }
-            for v in views
+            for v, reason in zip(views, reasons, strict=True)
         ]
     )
 

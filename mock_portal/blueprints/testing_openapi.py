@@ -316,7 +316,12 @@ def _schemas() -> dict[str, Any]:
                 "renewal_date": _date("The anniversary in force today"),
                 "status": _enum(STATUSES, "As displayed today"),
                 "eligible": {"type": "boolean"},
-                "reason": {"type": "string", "nullable": True, "description": "Why not, e.g. 'Renewal opens on 2027-01-05'"},
+                "reason": {
+                    "type": "string",
+                    "nullable": True,
+                    "description": "Why not, in the account's first user's language, its date in ISO form, "
+                    "e.g. 'Renewal opens on 2027-01-05'",
+                },
             },
         },
         "Order": {

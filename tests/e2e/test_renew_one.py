@@ -91,7 +91,7 @@ def test_only_a_renewal_paid_before_its_date_is_early_and_asks_for_renew_now(
 
 
 def test_renewal_date_is_unchanged_in_the_list_detail_confirmation_and_email(
-    subscriptions_page: SubscriptionsPage, account, confirmation_emails, today: date,
+    subscriptions_page: SubscriptionsPage, account, confirmation_emails, today: date, profile: PortalProfile,
 ) -> None:
     number = account.numbers[0]
     renewal_date = account.subscriptions[0].renewal_date
@@ -109,7 +109,7 @@ def test_renewal_date_is_unchanged_in_the_list_detail_confirmation_and_email(
     expect(confirmed, f"{RULE_DATES}: the confirmation page shows the renewal date").to_have_attribute("datetime", shown)
     [email] = confirmation_emails(account, 1)
     listed = [line for line in email.text.splitlines() if number in line]
-    assert any(f"renewal date {shown}" in line for line in listed), (
+    assert any(profile.emails.renewal_date.format(date=shown) in line for line in listed), (
         f"{RULE_EMAIL_LISTS}: {email.subject!r} should list {number} with renewal date {shown}; its lines: {listed}"
     )
 

@@ -96,6 +96,29 @@ def test_given_users_and_values_are_kept(client: FlaskClient) -> None:
     assert (sub["term"], sub["seats"], sub["status"], sub["renewal_date"]) == ("three_year", 7, "cancelled", "2027-05-05")
 
 
+@pytest.mark.parametrize(
+    ("locale", "cancelled", "not_yet_open"),
+    [
+        ("en", "Cancelled", "Renewal opens on 2026-01-31"),
+        ("fr", "Annulé", "Renouvellement possible à partir du 2026-01-31"),
+        ("ja", "解約済み", "2026-01-31から更新可能"),
+    ],
+)
+def test_reasons_come_in_the_accounts_language_with_iso_dates(
+    client: FlaskClient, locale: str, cancelled: str, not_yet_open: str
+) -> None:
+    body = post_account(
+        client,
+        today="2026-01-01",
+        users=[{"locale": locale}],
+        subscriptions=[{"status": "cancelled", "renewal_in_days": 30}, {"renewal_in_days": 120}],
+    )
+
+    reasons = [states(client, body["id"])[s["number"]]["reason"] for s in body["subscriptions"]]
+
+    assert reasons == [cancelled, not_yet_open]
+
+
 def test_a_users_locale_is_kept_returned_and_stored_defaulting_to_en(client: FlaskClient, db: Session) -> None:
     body = post_account(client, users=[{"locale": "fr"}, {"locale": "ja"}, {}, {"locale": None}])
 
