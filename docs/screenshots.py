@@ -23,7 +23,10 @@ DOCS = Path(__file__).resolve().parent
 def shoot(locale: str) -> Path:
     profile = load_profile(bundled_profile(locale))
     target = DOCS / f"subscriptions-{locale}.png"
-    with tempfile.TemporaryDirectory() as workdir, LocalPortal(f"sqlite:///{workdir}/p.db", demo=True, demo_locale=locale) as portal:
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        LocalPortal(f"sqlite:///{workdir}/p.db", demo=True, demo_locale=locale) as portal,
+    ):
         demo = portal.demo
         assert demo is not None
         with sync_playwright() as pw:
