@@ -16,7 +16,16 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from automation.profiles import DEFAULT_PROFILE, ORDER_STATUSES, PAYMENT_METHODS, STATUSES, TERMS, language_of
 from automation.rules.eligibility import Reason
@@ -347,6 +356,9 @@ class PortalProfile(_Model):
     # The portal's language as a BCP 47 tag: browser contexts send it (Accept-Language) and accounts made through the
     # test API get users of its language, so the portal speaks what this profile describes.
     locale: Annotated[str, AfterValidator(_locale)] = "en-US"
+    # The query parameter with which a page asks the portal for a language for this browser (the mock's ?lang=fr,
+    # which beats a user's saved language); None when the portal has none and follows Accept-Language alone.
+    language_query: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$")] | None = None
     transaction: Annotated[
         str, _pattern("csn", "currency", "payment_method", required=("csn", "currency", "payment_method"))
     ]  # how a (CSN, currency, payment method) group is named: bulk legends, cart captions, order summaries
@@ -380,6 +392,12 @@ class PortalProfile(_Model):
     def language(self) -> str:
         """The language subtag of the profile's locale ("fr-FR" → "fr"), as the test API's user `locale` takes it."""
         return language_of(self.locale)
+
+    def ask_for_language(self, url: str) -> str:
+        """`url` asking the portal for the profile's language, when the portal has a way (…/login?lang=fr)."""
+        if self.language_query is None:
+            return url
+        return f"{url}{'&' if '?' in url else '?'}{self.language_query}={self.language}"
 
     # dates and money
 

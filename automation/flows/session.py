@@ -69,7 +69,7 @@ def sign_in(
         if cookies:
             page.context.add_cookies(cookies)  # type: ignore[arg-type]
             form = SignInPage(page, profile)
-            form.check_response(page.goto(base_url + "/"))
+            form.check_response(page.goto(form.profile.ask_for_language(base_url + "/")))
             if not form.is_shown():
                 return AccountHome(page, profile)
     if form is None:

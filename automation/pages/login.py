@@ -35,7 +35,7 @@ class SignInPage(BasePage):
     def visit(cls, page: Page, base_url: str, profile: PortalProfile | None = None) -> SignInPage:
         """Go to the portal's sign-in page."""
         sign_in = cls(page, profile)
-        sign_in.check_response(page.goto(base_url.rstrip("/") + "/login"))
+        sign_in.check_response(page.goto(sign_in.profile.ask_for_language(base_url.rstrip("/") + "/login")))
         return sign_in
 
     def is_shown(self) -> bool:

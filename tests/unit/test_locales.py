@@ -173,3 +173,17 @@ def test_a_language_without_narration_gets_english_and_cards_name_the_profiles_c
     assert words == NARRATIONS["en"]
     text = words.bulk_text.format(bulk_actions=profile.subscriptions.bulk_actions, bulk_renew=profile.subscriptions.bulk_renew)
     assert text == "Bulk actions › Renew, a selection spanning two groups."
+
+
+@pytest.mark.parametrize("code", ["en", "fr", "ja"])
+def test_a_bundled_profile_asks_the_mock_for_its_language_on_the_url(code: str) -> None:
+    profile = load_profile(f"mock-{code}")
+
+    assert profile.ask_for_language("http://portal.test/login") == f"http://portal.test/login?lang={code}"
+    assert profile.ask_for_language("http://portal.test/?next=%2F") == f"http://portal.test/?next=%2F&lang={code}"
+
+
+def test_a_profile_without_a_language_query_leaves_urls_alone() -> None:
+    profile = load_profile("mock-fr").model_copy(update={"language_query": None})
+
+    assert profile.ask_for_language("http://portal.test/login") == "http://portal.test/login"
