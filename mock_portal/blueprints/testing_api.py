@@ -132,9 +132,7 @@ def list_subscriptions(account_id: int) -> Response:
     views = describe_all(db, account_subscriptions(db, account.id), today_for(account))
     # The reason as the account's people read it (its first user's language), with its date in ISO form.
     with force_locale(account.users[0].locale if account.users else DEFAULT_LOCALE):
-        reasons = [reason_message(v.eligibility) if v.eligibility.reason else None for v in views]
-    return jsonify(
-        [
+        states = [
             {
                 "number": v.number,
                 "product": v.product.code,
@@ -150,11 +148,11 @@ def list_subscriptions(account_id: int) -> Response:
                 "anchor_day": v.sub.anchor,
                 "status": v.status,
                 "eligible": v.eligibility.eligible,
-                "reason": reason,
+                "reason": reason_message(v.eligibility) if v.eligibility.reason else None,
             }
-            for v, reason in zip(views, reasons, strict=True)
+            for v in views
         ]
-    )
+    return jsonify(states)
 
 
 def _order_json(order: Order) -> dict[str, Any]:
