@@ -9,13 +9,17 @@ SOAK_ARGS ?=
 # Besides the whole suite in English, `make test` runs the e2e tests marked `locales` against the portal in each of
 # these languages (LOCALES= skips them); each keeps its own reports/junit-LOCALE.xml.
 LOCALES ?= fr ja
+# tests/e2e runs in its own pytest: pytest-playwright's session Playwright can't share a worker with the integration
+# tests that start their own.
+SUITE_PYTEST = echo "== tests/unit and tests/integration"; $(BIN)/python -m pytest tests/unit tests/integration -n auto
+E2E_PYTEST = echo "== tests/e2e"; $(BIN)/python -m pytest tests/e2e -n auto
 LOCALE_PYTEST = echo "== the e2e tests marked locales, the portal in $$locale"; $(BIN)/python -m pytest tests/e2e -n auto -m locales --portal-locale $$locale \
 	-o junit_suite_name=pytest-$$locale --junitxml=reports/junit-$$locale.xml
 
-.PHONY: setup browser serve demo test test-unit test-e2e test-shard durations lint bench soak mutants clean help
+.PHONY: setup browser serve demo test test-unit test-integration test-e2e test-shard durations lint bench soak mutants clean help
 
 help:  ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 setup: $(STAMP) browser  ## Install everything: venv, the package with dev tools, a Chromium, Playwright's ffmpeg, a CJK font
 
@@ -34,15 +38,24 @@ serve: setup  ## Run the portal, SMTP catcher and mail API with the demo account
 demo: setup  ## Record the narrated renewal demo into artifacts/demo/
 	$(BIN)/renewals demo
 
-test: setup  ## The import boundary, unit and e2e suites in parallel, then the `locales` e2e subset in fr and ja; reports in reports/
+test: setup  ## lint-imports, then tests/unit + tests/integration, tests/e2e, and the `locales` e2e subset in fr and ja; reports in reports/
 	$(BIN)/lint-imports
 	@status=0; \
-	$(BIN)/python -m pytest -n auto --junitxml=reports/junit.xml --html=reports/report.html --self-contained-html $(PYTEST_ARGS) \
-		|| status=1; \
+	$(SUITE_PYTEST) --junitxml=reports/junit.xml --html=reports/report.html --self-contained-html $(PYTEST_ARGS) || status=1; \
+	$(E2E_PYTEST) --junitxml=reports/junit-e2e.xml --html=reports/report-e2e.html --self-contained-html $(PYTEST_ARGS) || status=1; \
 	for locale in $(LOCALES); do \
 		$(LOCALE_PYTEST) --html=reports/report-$$locale.html --self-contained-html $(PYTEST_ARGS) || status=1; \
 	done; \
 	exit $$status
+
+test-unit: setup  ## tests/unit only: no browser, no server process (about a minute)
+	$(BIN)/python -m pytest tests/unit -n auto $(PYTEST_ARGS)
+
+test-integration: setup  ## tests/integration only: servers, browsers, subprocesses, the CLI
+	$(BIN)/python -m pytest tests/integration -n auto $(PYTEST_ARGS)
+
+test-e2e: setup  ## tests/e2e only, in English
+	$(E2E_PYTEST) $(PYTEST_ARGS)
 
 bench: setup  ## Benchmarks vs their targets (< 10 min): benchmarks/results.json, results.md, chart.png; BENCH_ARGS=--quick
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
@@ -63,11 +76,11 @@ clean:  ## Remove the venv, databases and reports
 
 SHARD  ?= 1
 SHARDS ?= 2
-test-shard: setup  ## One of SHARDS shards of the suite (pytest-split, by the durations in .test_durations), and its LOCALES
+test-shard: setup  ## One of SHARDS shards of each suite (pytest-split, by the durations in .test_durations), and its LOCALES
 	$(BIN)/lint-imports
 	@status=0; \
-	$(BIN)/python -m pytest -n auto --splits $(SHARDS) --group $(SHARD) --junitxml=reports/junit-$(SHARD).xml $(PYTEST_ARGS) \
-		|| status=1; \
+	$(SUITE_PYTEST) --splits $(SHARDS) --group $(SHARD) --junitxml=reports/junit-$(SHARD).xml $(PYTEST_ARGS) || status=1; \
+	$(E2E_PYTEST) --splits $(SHARDS) --group $(SHARD) --junitxml=reports/junit-e2e-$(SHARD).xml $(PYTEST_ARGS) || status=1; \
 	index=0; \
 	for locale in $(LOCALES); do \
 		if [ $$((index % $(SHARDS) + 1)) -eq $(SHARD) ]; then $(LOCALE_PYTEST) $(PYTEST_ARGS) || status=1; fi; \
@@ -76,4 +89,5 @@ test-shard: setup  ## One of SHARDS shards of the suite (pytest-split, by the du
 	exit $$status
 
 durations: setup  ## Re-measure the test durations that balance the shards
-	$(BIN)/python -m pytest --store-durations --durations-path .test_durations $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/unit tests/integration --store-durations --durations-path .test_durations $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/e2e --store-durations --durations-path .test_durations $(PYTEST_ARGS)

@@ -116,17 +116,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[PROFILE] = chosen or default_profile()
 
 
-@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the e2e tests, and run them after the unit tests in every worker.
-
-    Some unit tests start their own sync Playwright; once an e2e test has started pytest-playwright's session
-    Playwright, a second one can't start in the same thread ("Sync API inside the asyncio loop"). xdist hands each
-    worker tests in collection order, so putting e2e last keeps every worker's unit tests before its e2e tests."""
+    """Mark the e2e tests (for -m e2e and the retries)."""
     for item in items:
         if E2E_DIR in item.path.parents:
             item.add_marker(pytest.mark.e2e)
-    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
 
 
 # --- the browser: pytest-playwright's, launched as automation.browser says ------------------------------------

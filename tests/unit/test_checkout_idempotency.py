@@ -41,8 +41,8 @@ def _submit(app: Flask, account_id: int, token: str, reviewed: list[str] | None 
             db.close()
 
 
-def test_the_same_form_submitted_twice_makes_one_order_and_one_email(app: Flask, db: Session, make_account) -> None:  # type: ignore[no-untyped-def]
-    account = make_account(today=TODAY.isoformat(), subscriptions=[{"renewal_date": "2027-02-01"}] * 2)
+def test_the_same_form_submitted_twice_makes_one_order_and_one_email(app: Flask, db: Session, seed_account) -> None:  # type: ignore[no-untyped-def]
+    account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_date": "2027-02-01"}] * 2)
     _fill_cart(app, account.id, [s.number for s in account.subscriptions])
     first = _submit(app, account.id, "token-1")
     again = _submit(app, account.id, "token-1")
@@ -51,8 +51,8 @@ def test_the_same_form_submitted_twice_makes_one_order_and_one_email(app: Flask,
     assert db.scalar(select(func.count()).select_from(OutboxEmail)) == 1
 
 
-def test_two_submissions_of_one_form_at_the_same_moment_make_one_order(app: Flask, db: Session, make_account) -> None:  # type: ignore[no-untyped-def]
-    account = make_account(today=TODAY.isoformat(), subscriptions=[{"renewal_date": "2027-02-01"}] * 3)
+def test_two_submissions_of_one_form_at_the_same_moment_make_one_order(app: Flask, db: Session, seed_account) -> None:  # type: ignore[no-untyped-def]
+    account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_date": "2027-02-01"}] * 3)
     _fill_cart(app, account.id, [s.number for s in account.subscriptions])
     results: list[list[str]] = []
     start = threading.Barrier(2)
@@ -78,9 +78,9 @@ def _orders_and_emails(db: Session, account_id: int) -> tuple[int, int]:
 
 
 def test_two_sessions_placing_the_same_renewal_make_one_order_and_the_second_is_told_it_is_already_renewed(
-    db: Session, make_account, signed_in: SignedIn  # type: ignore[no-untyped-def]
+    db: Session, seed_account, signed_in: SignedIn  # type: ignore[no-untyped-def]
 ) -> None:
-    account = make_account(
+    account = seed_account(
         today=TODAY.isoformat(), users=[{}, {}], subscriptions=[{"renewal_date": "2027-01-20"}] * 2
     )
     first, second = signed_in(account, 0), signed_in(account, 1)
@@ -98,9 +98,9 @@ def test_two_sessions_placing_the_same_renewal_make_one_order_and_the_second_is_
 
 
 def test_two_sessions_submitting_at_the_same_moment_make_one_order_and_the_other_is_told_it_is_already_renewed(
-    app: Flask, db: Session, make_account  # type: ignore[no-untyped-def]
+    app: Flask, db: Session, seed_account  # type: ignore[no-untyped-def]
 ) -> None:
-    account = make_account(today=TODAY.isoformat(), subscriptions=[{"renewal_date": "2027-02-01"}] * 3)
+    account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_date": "2027-02-01"}] * 3)
     numbers = [s.number for s in account.subscriptions]
     _fill_cart(app, account.id, numbers)
     placed: list[list[str]] = []
@@ -125,9 +125,9 @@ def test_two_sessions_submitting_at_the_same_moment_make_one_order_and_the_other
 
 
 def test_the_database_refuses_a_second_renewal_of_the_same_anniversary_that_passed_every_check_in_python(
-    app: Flask, db: Session, make_account, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+    app: Flask, db: Session, seed_account, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
 ) -> None:
-    account = make_account(today=TODAY.isoformat(), subscriptions=[{"renewal_date": "2027-02-01"}])
+    account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_date": "2027-02-01"}])
     _fill_cart(app, account.id, [account.subscriptions[0].number])
     late = new_session(app)
     stale = orders.review_checkout(late, late.get(Account, account.id))  # read before the other session commits
@@ -143,9 +143,9 @@ def test_the_database_refuses_a_second_renewal_of_the_same_anniversary_that_pass
 
 
 def test_a_form_whose_cart_changed_since_it_was_shown_orders_nothing(
-    db: Session, make_account, signed_in: SignedIn  # type: ignore[no-untyped-def]
+    db: Session, seed_account, signed_in: SignedIn  # type: ignore[no-untyped-def]
 ) -> None:
-    account = make_account(today=TODAY.isoformat(), subscriptions=[{"renewal_date": "2027-01-20"}] * 2)
+    account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_date": "2027-01-20"}] * 2)
     browser = signed_in(account)
     browser.renew(account.subscriptions[0].number)
     form = browser.open_checkout()

@@ -19,7 +19,7 @@ import werkzeug.urls  # noqa: F401  (registers the "werkzeug.url_quote" decoding
 from flask import Flask
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from portal_browser import Browser, MakeAccount, Page, SignedIn, TestControl
+from portal_browser import Browser, Page, SeedAccount, SignedIn, TestControl
 from sqlalchemy import event, select
 
 from mock_portal.db import new_session
@@ -129,9 +129,9 @@ def tally(request: pytest.FixtureRequest, record_property: Any) -> Iterator[Coun
 
 
 @pytest.fixture
-def mine(make_account: MakeAccount) -> CreatedAccount:
+def mine(seed_account: SeedAccount) -> CreatedAccount:
     """Eligible early and late, not open yet, monthly and cancelled: each answers Renew differently."""
-    return make_account(
+    return seed_account(
         today=TODAY,
         subscriptions=[
             *[{"renewal_in_days": 30}] * 4,
@@ -144,8 +144,8 @@ def mine(make_account: MakeAccount) -> CreatedAccount:
 
 
 @pytest.fixture
-def theirs(make_account: MakeAccount) -> CreatedAccount:
-    return make_account(today=TODAY, subscriptions=[{"renewal_in_days": 30}, {"renewal_in_days": 30}])
+def theirs(seed_account: SeedAccount) -> CreatedAccount:
+    return seed_account(today=TODAY, subscriptions=[{"renewal_in_days": 30}, {"renewal_in_days": 30}])
 
 
 @pytest.fixture

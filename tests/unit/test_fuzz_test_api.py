@@ -14,7 +14,7 @@ import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from portal_browser import MakeAccount, SignedIn, order_numbers
+from portal_browser import SeedAccount, SignedIn, order_numbers
 from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
@@ -52,10 +52,10 @@ def served_schema(app: Flask) -> BaseSchema:
 
 
 @pytest.fixture
-def known_ids(make_account: MakeAccount, signed_in: SignedIn) -> dict[str, Any]:
+def known_ids(seed_account: SeedAccount, signed_in: SignedIn) -> dict[str, Any]:
     """Path parameters that exist: an account with subscriptions, and its Konbini order awaiting payment, so the
     fuzzer reaches the code behind the 404s too."""
-    account = make_account(
+    account = seed_account(
         country="JP",
         today="2027-01-01",
         subscriptions=[{"payment_method": "konbini", "renewal_date": "2027-01-15"}, {"renewal_in_days": 10}, {}],

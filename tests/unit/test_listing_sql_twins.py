@@ -18,7 +18,7 @@ OFFSETS = [-200, -47, -46, -45, -44, -1, 0, 1, 89, 90, 91, 92, 300]  # around bo
 
 
 @pytest.fixture
-def mixed_account(make_account):  # type: ignore[no-untyped-def]
+def mixed_account(seed_account):  # type: ignore[no-untyped-def]
     """300 subscriptions spread over every case: dates around the window edges, terms, statuses, paid terms."""
     rng = random.Random(20270615)
     subs = [
@@ -31,7 +31,7 @@ def mixed_account(make_account):  # type: ignore[no-untyped-def]
         }
         for _ in range(300)
     ]
-    return make_account(today=BASE.isoformat(), subscriptions=subs)
+    return seed_account(today=BASE.isoformat(), subscriptions=subs)
 
 
 @pytest.mark.parametrize("shift", [-400, -45, -1, 0, 1, 46, 90, 366, 400])

@@ -187,7 +187,7 @@ def test_transaction_totals_agree_in_every_currency(order: list[tuple[str, str, 
 
 
 @pytest.fixture(scope="module")
-def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def shared_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One portal on its own database for the whole module (each example makes its own account)."""
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('oracle')}/p.db"})
     with app.app_context():
@@ -300,10 +300,10 @@ def _renew(
 @THROUGH_THE_PORTAL
 @given(drawn=accounts())
 def test_the_portal_creates_judges_and_renews_as_the_oracle_expects(
-    portal: Flask, drawn: tuple[date, list[dict[str, Any]]]
+    shared_app: Flask, drawn: tuple[date, list[dict[str, Any]]]
 ) -> None:
     today, specs = drawn
-    db = new_session(portal)
+    db = new_session(shared_app)
     try:
         account, subs = _create(db, today, specs)
         renewing = {}

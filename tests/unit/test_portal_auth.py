@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from portal_browser import Browser, MakeAccount, SignedIn
+from portal_browser import Browser, SeedAccount, SignedIn
 
 from mock_portal import create_app
 
@@ -31,8 +31,8 @@ def test_sign_in_form_has_email_and_password_fields_and_a_sign_in_button(anonymo
     assert button.get("type", "submit") == "submit" and button.ancestor("form") is page.labelled("Email").ancestor("form")
 
 
-def test_wrong_password_and_unknown_email_get_the_same_message(make_account: MakeAccount, anonymous: Browser) -> None:
-    user = make_account(today=TODAY).users[0]
+def test_wrong_password_and_unknown_email_get_the_same_message(seed_account: SeedAccount, anonymous: Browser) -> None:
+    user = seed_account(today=TODAY).users[0]
 
     wrong_password = anonymous.sign_in(user.email, user.password + "x")
     unknown_email = anonymous.sign_in("nobody." + user.email, user.password)
@@ -44,8 +44,8 @@ def test_wrong_password_and_unknown_email_get_the_same_message(make_account: Mak
     assert wrong_password.heading == "Sign in"
 
 
-def test_the_right_credentials_sign_in_and_open_the_account(make_account: MakeAccount, anonymous: Browser) -> None:
-    account = make_account(today=TODAY)
+def test_the_right_credentials_sign_in_and_open_the_account(seed_account: SeedAccount, anonymous: Browser) -> None:
+    account = seed_account(today=TODAY)
     user = account.users[0]
 
     page = anonymous.sign_in(user.email.upper(), user.password, follow=True)
@@ -68,8 +68,8 @@ def test_pages_need_sign_in(anonymous: Browser, path: str) -> None:
     assert urllib.parse.parse_qs(target.query)["next"] == [path]
 
 
-def test_after_sign_in_the_page_asked_for_opens(make_account: MakeAccount, anonymous: Browser) -> None:
-    user = make_account(today=TODAY).users[0]
+def test_after_sign_in_the_page_asked_for_opens(seed_account: SeedAccount, anonymous: Browser) -> None:
+    user = seed_account(today=TODAY).users[0]
     anonymous.get("/login")
 
     page = anonymous.post_form("/login?next=/bulk/renew", {"email": user.email, "password": user.password})
@@ -82,8 +82,8 @@ def test_after_sign_in_the_page_asked_for_opens(make_account: MakeAccount, anony
     ["//evil.example/", "https://evil.example/", "/\\evil.example/", "/\t/evil.example/", "javascript:alert(1)"],
     ids=["protocol-relative", "absolute", "backslash", "tab", "javascript"],
 )
-def test_sign_in_only_redirects_within_the_portal(make_account: MakeAccount, anonymous: Browser, target: str) -> None:
-    user = make_account(today=TODAY).users[0]
+def test_sign_in_only_redirects_within_the_portal(seed_account: SeedAccount, anonymous: Browser, target: str) -> None:
+    user = seed_account(today=TODAY).users[0]
     anonymous.get("/login")
 
     page = anonymous.post_form(
@@ -94,8 +94,8 @@ def test_sign_in_only_redirects_within_the_portal(make_account: MakeAccount, ano
     assert is_local(page.location), f"next={target!r} sent the signed-in user off-site to {page.location!r}"
 
 
-def test_sign_out_ends_the_session(make_account: MakeAccount, signed_in: SignedIn) -> None:
-    browser = signed_in(make_account(today=TODAY))
+def test_sign_out_ends_the_session(seed_account: SeedAccount, signed_in: SignedIn) -> None:
+    browser = signed_in(seed_account(today=TODAY))
     assert browser.get("/subscriptions").status == 200
 
     out = browser.post_form("/logout")
@@ -105,9 +105,9 @@ def test_sign_out_ends_the_session(make_account: MakeAccount, signed_in: SignedI
 
 
 def test_too_many_sign_in_attempts_from_one_address_are_refused(
-    make_account: MakeAccount, anonymous: Browser, app: Flask
+    seed_account: SeedAccount, anonymous: Browser, app: Flask
 ) -> None:
-    user = make_account(today=TODAY).users[0]
+    user = seed_account(today=TODAY).users[0]
     limit = int(app.config["LOGIN_ATTEMPTS_PER_MINUTE"])
     for _ in range(limit):
         assert anonymous.sign_in(user.email, "wrong").status == 401
@@ -119,9 +119,9 @@ def test_too_many_sign_in_attempts_from_one_address_are_refused(
 
 
 def test_one_users_failed_attempts_do_not_lock_out_others_signing_in_from_the_same_address(
-    make_account: MakeAccount, anonymous: Browser, app: Flask
+    seed_account: SeedAccount, anonymous: Browser, app: Flask
 ) -> None:
-    target, colleague = make_account(today=TODAY, users=[{}, {}]).users
+    target, colleague = seed_account(today=TODAY, users=[{}, {}]).users
     for _ in range(int(app.config["LOGIN_ATTEMPTS_PER_MINUTE"]) + 1):
         anonymous.sign_in(target.email, "wrong")
 

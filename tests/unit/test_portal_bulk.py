@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from flask import Flask
-from portal_browser import Browser, Element, Mail, MakeAccount, Page, SignedIn, TestControl, order_numbers
+from portal_browser import Browser, Element, Mail, Page, SeedAccount, SignedIn, TestControl, order_numbers
 from sqlalchemy.orm import Session
 
 from mock_portal.rules.payment import PAYMENT_LABELS
@@ -59,7 +59,7 @@ def limit_message(page: Page) -> str:
 
 
 @pytest.fixture
-def mixed(make_account: MakeAccount) -> CreatedAccount:
+def mixed(seed_account: SeedAccount) -> CreatedAccount:
     """Four transactions' worth of eligible subscriptions, and one of each kind that can't be renewed."""
     eligible = [
         {"renewal_in_days": 20},
@@ -77,7 +77,7 @@ def mixed(make_account: MakeAccount) -> CreatedAccount:
         {"product": "ACDLT"},
         {"renewed": True},
     ]
-    return make_account(today=TODAY.isoformat(), subscriptions=eligible + ineligible)
+    return seed_account(today=TODAY.isoformat(), subscriptions=eligible + ineligible)
 
 
 def eligible_of(account: CreatedAccount) -> list[CreatedSubscription]:
@@ -91,8 +91,8 @@ def by_group(subs: list[CreatedSubscription]) -> dict[Key, set[str]]:
     return groups
 
 
-def test_bulk_actions_is_a_menu_button_with_a_renew_item(make_account: MakeAccount, signed_in: SignedIn) -> None:
-    page = signed_in(make_account(today=TODAY.isoformat(), subscriptions=[{}])).get("/subscriptions")
+def test_bulk_actions_is_a_menu_button_with_a_renew_item(seed_account: SeedAccount, signed_in: SignedIn) -> None:
+    page = signed_in(seed_account(today=TODAY.isoformat(), subscriptions=[{}])).get("/subscriptions")
 
     (button,) = page.buttons("Bulk actions")
     assert button.get("aria-haspopup") == "menu"
@@ -154,9 +154,9 @@ def test_a_selection_spanning_groups_becomes_one_order_and_one_email_per_group(
 
 
 def test_a_hundred_subscriptions_in_one_group_check_out_as_one_order_and_one_email(
-    make_account: MakeAccount, signed_in: SignedIn, control: TestControl, inbox: Mail
+    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl, inbox: Mail
 ) -> None:
-    account = make_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": 30}] * 100)
+    account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": 30}] * 100)
     browser = signed_in(account)
     token = group_token(browser.get("/bulk/renew"), account.subscriptions[0])
 
@@ -171,9 +171,9 @@ def test_a_hundred_subscriptions_in_one_group_check_out_as_one_order_and_one_ema
 
 
 @pytest.fixture
-def hundred_and_one(make_account: MakeAccount) -> CreatedAccount:
+def hundred_and_one(seed_account: SeedAccount) -> CreatedAccount:
     """101 eligible subscriptions in one group."""
-    return make_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": 30}] * 101)
+    return seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": 30}] * 101)
 
 
 @pytest.mark.parametrize("how", ["checkboxes", "select all"])

@@ -12,12 +12,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from portal_browser import Browser, Mail, MakeAccount, SignedIn, TestControl, order_numbers
+from portal_browser import Browser, Mail, SeedAccount, SignedIn, TestControl, order_numbers
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from stand_ins import OutboxClock
 
-from automation.admin import PortalAdmin
 from mock_portal import create_app, outbox
 from mock_portal.faults import Rule
 from mock_portal.models import OutboxEmail
@@ -50,9 +49,9 @@ def outbox_rows(db: Session, account_id: int | None = None) -> list[OutboxEmail]
 
 
 @pytest.fixture
-def due_account(make_account: MakeAccount) -> CreatedAccount:
+def due_account(seed_account: SeedAccount) -> CreatedAccount:
     """An account whose one credit-card subscription renews today: Place order needs no Renew now."""
-    return make_account(today=TODAY, subscriptions=[{"renewal_in_days": 0, "payment_method": "credit_card"}])
+    return seed_account(today=TODAY, subscriptions=[{"renewal_in_days": 0, "payment_method": "credit_card"}])
 
 
 @pytest.fixture
@@ -154,9 +153,9 @@ def test_once_the_decline_is_lifted_the_same_cart_is_ordered(
 
 
 def test_a_konbini_order_paid_later_is_not_declined(
-    client: FlaskClient, make_account: MakeAccount, signed_in: SignedIn, control: TestControl
+    client: FlaskClient, seed_account: SeedAccount, signed_in: SignedIn, control: TestControl
 ) -> None:
-    account = make_account(
+    account = seed_account(
         country="JP", today=TODAY, subscriptions=[{"renewal_in_days": 0, "payment_method": "konbini"}]
     )
     put_faults(client, account.id, payment_declined=True)
@@ -210,10 +209,10 @@ def test_lifting_smtp_unavailable_delivers_each_waiting_email_exactly_once(
 
 
 def test_smtp_unavailable_holds_back_only_that_accounts_emails(
-    client: FlaskClient, app: Flask, make_account: MakeAccount, signed_in: SignedIn, inbox: Mail, due_account,
+    client: FlaskClient, app: Flask, seed_account: SeedAccount, signed_in: SignedIn, inbox: Mail, due_account,
     due_cart: Browser,
 ) -> None:
-    other = make_account(today=TODAY, subscriptions=[{"renewal_in_days": 0}])
+    other = seed_account(today=TODAY, subscriptions=[{"renewal_in_days": 0}])
     put_faults(client, due_account.id, smtp_unavailable=True)
     other_browser = signed_in(other)
     other_browser.renew(other.subscriptions[0].number)
@@ -226,9 +225,9 @@ def test_smtp_unavailable_holds_back_only_that_accounts_emails(
 
 
 def test_reminders_of_an_account_with_smtp_unavailable_wait_in_the_outbox(
-    client: FlaskClient, app: Flask, db: Session, make_account: MakeAccount, inbox: Mail, public_url: str
+    client: FlaskClient, app: Flask, db: Session, seed_account: SeedAccount, inbox: Mail, public_url: str
 ) -> None:
-    account = make_account(today=TODAY, subscriptions=[{"renewal_in_days": 30}])
+    account = seed_account(today=TODAY, subscriptions=[{"renewal_in_days": 30}])
     put_faults(client, account.id, smtp_unavailable=True)
 
     with app.app_context():
@@ -282,9 +281,9 @@ def test_an_injected_error_hits_only_its_methods(client: FlaskClient, due_accoun
 
 
 def test_a_fault_with_an_account_id_hits_only_that_accounts_requests(
-    client: FlaskClient, make_account: MakeAccount, signed_in: SignedIn, due_account
+    client: FlaskClient, seed_account: SeedAccount, signed_in: SignedIn, due_account
 ) -> None:
-    other = make_account(today=TODAY, subscriptions=[{}])
+    other = seed_account(today=TODAY, subscriptions=[{}])
     put_portal_faults(client, errors=[{"route": "/", "status": 500, "account_id": due_account.id}])
 
     assert signed_in(other).get("/subscriptions").status == 200
@@ -443,17 +442,3 @@ def test_a_database_kept_from_before_fault_injection_gains_the_new_columns(tmp_p
         app.extensions["db_sessionmaker"].kw["bind"].dispose()
 
 
-# --- the CLI: one line naming what failed, exit 1 ----------------------------------------------------------------
-
-
-def test_renew_cli_reports_a_declined_payment_in_one_line_and_exits_1(admin: PortalAdmin, renewals: Any) -> None:
-    account = admin.create_account([{"renewal_in_days": 0, "payment_method": "credit_card"}], today=TODAY)
-    admin.set_faults(account.id, payment_declined=True)
-
-    result = renewals(account, "renew", account.numbers[0])
-
-    assert result.exit_code == 1, result.output
-    (line,) = [line for line in result.stderr.splitlines() if line.startswith("error:")]  # after the progress bar
-    assert line.startswith("error: checkout 1 of 1: place order: payment declined: Your payment"), result.stderr
-    assert DECLINED in line and line.rstrip().endswith("try again later."), "the portal's whole message, on one line"
-    assert admin.orders(account.id) == []

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from flask import Flask
-from portal_browser import Browser, Mail, MakeAccount, SignedIn, TestControl, order_numbers
+from portal_browser import Browser, Mail, SeedAccount, SignedIn, TestControl, order_numbers
 
 from mock_portal import outbox
 from mock_portal.services.accounts import CreatedAccount
@@ -18,9 +18,9 @@ METHODS = pytest.mark.parametrize("method", ["konbini", "atm_bank_transfer"])
 
 
 @pytest.fixture
-def placed(make_account: MakeAccount, signed_in: SignedIn, method: str) -> tuple[CreatedAccount, Browser]:
+def placed(seed_account: SeedAccount, signed_in: SignedIn, method: str) -> tuple[CreatedAccount, Browser]:
     """A Japanese account that has just renewed its one subscription with the manual-only method under test."""
-    account = make_account(
+    account = seed_account(
         country="JP", today=TODAY.isoformat(), subscriptions=[{"payment_method": method, "renewal_in_days": 30}]
     )
     browser = signed_in(account)
@@ -31,9 +31,9 @@ def placed(make_account: MakeAccount, signed_in: SignedIn, method: str) -> tuple
 
 @METHODS
 def test_the_checkout_says_a_payment_number_comes_by_email(
-    make_account: MakeAccount, signed_in: SignedIn, method: str
+    seed_account: SeedAccount, signed_in: SignedIn, method: str
 ) -> None:
-    account = make_account(country="JP", today=TODAY.isoformat(), subscriptions=[{"payment_method": method}])
+    account = seed_account(country="JP", today=TODAY.isoformat(), subscriptions=[{"payment_method": method}])
     browser = signed_in(account)
     browser.renew(account.subscriptions[0].number)
 
@@ -44,9 +44,9 @@ def test_the_checkout_says_a_payment_number_comes_by_email(
 
 @METHODS
 def test_the_order_awaits_payment_and_its_one_email_carries_the_payment_number_and_deadline(
-    make_account: MakeAccount, signed_in: SignedIn, control: TestControl, inbox: Mail, method: str
+    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl, inbox: Mail, method: str
 ) -> None:
-    account = make_account(
+    account = seed_account(
         country="JP", today=TODAY.isoformat(), subscriptions=[{"payment_method": method, "renewal_in_days": 30}]
     )
     browser = signed_in(account)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from babel.messages.pofile import read_po
 from flask import Flask
-from portal_browser import Browser, Element, Mail, MakeAccount, Page, SignedIn, order_numbers
+from portal_browser import Browser, Element, Mail, Page, SeedAccount, SignedIn, order_numbers
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -104,12 +104,12 @@ def browser(app: Flask, accept: str | None = None) -> Browser:
 
 
 @pytest.fixture
-def speaker(make_account: MakeAccount) -> Any:
-    """make_account for users who speak `language`, with fixed names (no made-up English on their pages)."""
+def speaker(seed_account: SeedAccount) -> Any:
+    """seed_account for users who speak `language`, with fixed names (no made-up English on their pages)."""
 
     def make(language: str, **spec: Any) -> CreatedAccount:
         person, company = NAMES[language]
-        return make_account(
+        return seed_account(
             **({"name": company, "today": TODAY.isoformat(), "users": [{"name": person, "locale": language}]} | spec)
         )
 

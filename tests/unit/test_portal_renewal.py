@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from portal_browser import Browser, Element, Mail, MakeAccount, Page, SignedIn, TestControl, money, order_numbers
+from portal_browser import Browser, Element, Mail, Page, SeedAccount, SignedIn, TestControl, money, order_numbers
 
 from mock_portal.services.accounts import CreatedAccount
 
@@ -84,10 +84,10 @@ def email_line(mail: Mail, order_number: str, subscription: str) -> str:
 
 @pytest.mark.parametrize(("country", "currency"), [("US", "USD"), ("DE", "EUR"), ("GB", "GBP"), ("JP", "JPY")])
 def test_the_cart_shows_each_line_and_totals_in_the_subscriptions_currency_with_the_csns_tax(
-    make_account: MakeAccount, signed_in: SignedIn, country: str, currency: str
+    seed_account: SeedAccount, signed_in: SignedIn, country: str, currency: str
 ) -> None:
     specs = [("ACD", "annual", 3), ("F360", "three_year", 2)]
-    account = make_account(
+    account = seed_account(
         country=country,
         today=TODAY.isoformat(),
         subscriptions=[{"product": p, "term": t, "seats": s, "currency": currency} for p, t, s in specs],
@@ -115,8 +115,8 @@ def test_the_cart_shows_each_line_and_totals_in_the_subscriptions_currency_with_
     assert page.buttons("Check out")
 
 
-def test_tax_follows_the_csns_country_not_the_currency(make_account: MakeAccount, signed_in: SignedIn) -> None:
-    account = make_account(
+def test_tax_follows_the_csns_country_not_the_currency(seed_account: SeedAccount, signed_in: SignedIn) -> None:
+    account = seed_account(
         country="DE", today=TODAY.isoformat(), subscriptions=[{"product": "ACD", "seats": 2, "currency": "USD"}]
     )
     browser = signed_in(account)
@@ -129,9 +129,9 @@ def test_tax_follows_the_csns_country_not_the_currency(make_account: MakeAccount
 
 @pytest.mark.parametrize(("country", "rate"), [("US", "7.25"), ("DE", "19"), ("GB", "20"), ("JP", "10"), ("CH", "8.1")])
 def test_the_cart_names_the_tax_rate_of_the_csns_country(
-    make_account: MakeAccount, signed_in: SignedIn, country: str, rate: str
+    seed_account: SeedAccount, signed_in: SignedIn, country: str, rate: str
 ) -> None:
-    account = make_account(country=country, today=TODAY.isoformat(), subscriptions=[{"seats": 1}])
+    account = seed_account(country=country, today=TODAY.isoformat(), subscriptions=[{"seats": 1}])
     browser = signed_in(account)
     browser.renew(account.subscriptions[0].number)
 
@@ -143,8 +143,8 @@ def test_the_cart_names_the_tax_rate_of_the_csns_country(
 # --- checkout: payment method on file, Renew now for early renewals --------------------------------------------
 
 
-def test_checkout_shows_the_payment_method_on_file(make_account: MakeAccount, signed_in: SignedIn) -> None:
-    account = make_account(today=TODAY.isoformat(), subscriptions=[{"payment_method": "direct_debit"}])
+def test_checkout_shows_the_payment_method_on_file(seed_account: SeedAccount, signed_in: SignedIn) -> None:
+    account = seed_account(today=TODAY.isoformat(), subscriptions=[{"payment_method": "direct_debit"}])
     browser = signed_in(account)
     browser.renew(account.subscriptions[0].number)
 
@@ -154,9 +154,9 @@ def test_checkout_shows_the_payment_method_on_file(make_account: MakeAccount, si
 
 
 def test_an_early_renewal_is_refused_without_renew_now_and_nothing_is_ordered(
-    make_account: MakeAccount, signed_in: SignedIn, control: TestControl, inbox: Mail
+    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl, inbox: Mail
 ) -> None:
-    account = make_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": 30}])
+    account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": 30}])
     number = account.subscriptions[0].number
     browser = signed_in(account)
     browser.renew(number)
@@ -173,9 +173,9 @@ def test_an_early_renewal_is_refused_without_renew_now_and_nothing_is_ordered(
 
 
 def test_an_early_renewal_with_renew_now_places_one_order_and_sends_one_email(
-    make_account: MakeAccount, signed_in: SignedIn, control: TestControl, inbox: Mail
+    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl, inbox: Mail
 ) -> None:
-    account = make_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": 30}])
+    account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": 30}])
     number = account.subscriptions[0].number
     renewal = TODAY + timedelta(days=30)
 
@@ -192,9 +192,9 @@ def test_an_early_renewal_with_renew_now_places_one_order_and_sends_one_email(
 
 @pytest.mark.parametrize("renewal_in_days", [0, -45], ids=["on the date", "45 days late"])
 def test_renewing_on_or_after_the_renewal_date_needs_no_renew_now(
-    make_account: MakeAccount, signed_in: SignedIn, control: TestControl, renewal_in_days: int
+    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl, renewal_in_days: int
 ) -> None:
-    account = make_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": renewal_in_days}])
+    account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": renewal_in_days}])
     browser = signed_in(account)
     browser.renew(account.subscriptions[0].number)
     assert not browser.get("/checkout").doc.find_all("label", text="Renew now")
@@ -204,8 +204,8 @@ def test_renewing_on_or_after_the_renewal_date_needs_no_renew_now(
     assert page.path == "/checkout/confirmation" and len(control.orders(account.id)) == 1
 
 
-def test_checkout_of_an_empty_cart_is_refused_clearly(make_account: MakeAccount, signed_in: SignedIn) -> None:
-    browser = signed_in(make_account(today=TODAY.isoformat(), subscriptions=[{}]))
+def test_checkout_of_an_empty_cart_is_refused_clearly(seed_account: SeedAccount, signed_in: SignedIn) -> None:
+    browser = signed_in(seed_account(today=TODAY.isoformat(), subscriptions=[{}]))
 
     refused = browser.place_order(renew_now=True)
 
@@ -216,10 +216,10 @@ def test_checkout_of_an_empty_cart_is_refused_clearly(make_account: MakeAccount,
 
 
 def renew_on(
-    make_account: MakeAccount, signed_in: SignedIn, days_after_renewal: int, term: str
+    seed_account: SeedAccount, signed_in: SignedIn, days_after_renewal: int, term: str
 ) -> tuple[CreatedAccount, Browser, Page, date]:
     """An account whose one subscription is renewed `days_after_renewal` days after its date D (negative: early)."""
-    account = make_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": -days_after_renewal, "term": term}])
+    account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": -days_after_renewal, "term": term}])
     browser = signed_in(account)
     page = renew_and_check_out(browser, [account.subscriptions[0].number], renew_now=days_after_renewal < 0)
     assert page.path == "/checkout/confirmation", page.alerts
@@ -231,9 +231,9 @@ PAID = [pytest.param(-90, id="90 days early"), pytest.param(0, id="on the date")
 
 @pytest.mark.parametrize("days_after_renewal", PAID)
 def test_the_confirmation_page_and_email_keep_the_renewal_date_however_early_or_late_it_is_paid(
-    make_account: MakeAccount, signed_in: SignedIn, control: TestControl, inbox: Mail, days_after_renewal: int
+    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl, inbox: Mail, days_after_renewal: int
 ) -> None:
-    account, _, page, renewal = renew_on(make_account, signed_in, days_after_renewal, "annual")
+    account, _, page, renewal = renew_on(seed_account, signed_in, days_after_renewal, "annual")
     number = account.subscriptions[0].number
 
     (order_number,) = order_numbers(page)
@@ -248,9 +248,9 @@ def test_the_confirmation_page_and_email_keep_the_renewal_date_however_early_or_
 
 @pytest.mark.parametrize("days_after_renewal", PAID[:2])
 def test_right_after_paying_on_time_or_early_the_list_and_detail_still_show_the_renewal_date(
-    make_account: MakeAccount, signed_in: SignedIn, days_after_renewal: int
+    seed_account: SeedAccount, signed_in: SignedIn, days_after_renewal: int
 ) -> None:
-    account, browser, _, renewal = renew_on(make_account, signed_in, days_after_renewal, "annual")
+    account, browser, _, renewal = renew_on(seed_account, signed_in, days_after_renewal, "annual")
     number = account.subscriptions[0].number
     through = add_years(renewal, "annual")
 
@@ -265,10 +265,10 @@ def test_right_after_paying_on_time_or_early_the_list_and_detail_still_show_the_
 
 
 def test_right_after_paying_late_the_next_renewal_date_is_the_old_one_plus_the_term(
-    make_account: MakeAccount, signed_in: SignedIn
+    seed_account: SeedAccount, signed_in: SignedIn
 ) -> None:
     """Paid 45 days late, today is already past D: the date in force is D + term, never the payment date + term."""
-    account, browser, _, renewal = renew_on(make_account, signed_in, 45, "annual")
+    account, browser, _, renewal = renew_on(seed_account, signed_in, 45, "annual")
     number = account.subscriptions[0].number
 
     for page in (browser.get("/subscriptions"), browser.get(f"/subscriptions/{number}")):
@@ -280,9 +280,9 @@ def test_right_after_paying_late_the_next_renewal_date_is_the_old_one_plus_the_t
 @pytest.mark.parametrize("term", ["annual", "three_year"])
 @pytest.mark.parametrize("days_after_renewal", PAID)
 def test_once_today_passes_the_old_date_the_list_shows_it_plus_the_term_and_renewal_opens_again_in_its_window(
-    make_account: MakeAccount, signed_in: SignedIn, control: TestControl, days_after_renewal: int, term: str
+    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl, days_after_renewal: int, term: str
 ) -> None:
-    account, browser, _, renewal = renew_on(make_account, signed_in, days_after_renewal, term)
+    account, browser, _, renewal = renew_on(seed_account, signed_in, days_after_renewal, term)
     number = account.subscriptions[0].number
     paid_on = TODAY
     next_date = add_years(renewal, term)
@@ -304,9 +304,9 @@ def test_once_today_passes_the_old_date_the_list_shows_it_plus_the_term_and_rene
 
 
 def test_the_order_history_lists_each_order(
-    make_account: MakeAccount, signed_in: SignedIn, control: TestControl
+    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl
 ) -> None:
-    account, browser, _, _ = renew_on(make_account, signed_in, 0, "annual")
+    account, browser, _, _ = renew_on(seed_account, signed_in, 0, "annual")
     (order,) = control.orders(account.id)
 
     history = browser.get("/orders")
@@ -328,10 +328,10 @@ LEAP_RENEWALS = [date(2028, 2, 29), date(2029, 2, 28), date(2030, 2, 28), date(2
     ],
 )
 def test_a_29_february_anniversary_renews_through_28_february_and_is_back_on_the_29th_in_2032(
-    make_account: MakeAccount, signed_in: SignedIn, control: TestControl, paid_offsets: list[int]
+    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl, paid_offsets: list[int]
 ) -> None:
     first = LEAP_RENEWALS[0]
-    account = make_account(today=first.isoformat(), subscriptions=[{"renewal_date": first.isoformat(), "term": "annual"}])
+    account = seed_account(today=first.isoformat(), subscriptions=[{"renewal_date": first.isoformat(), "term": "annual"}])
     number = account.subscriptions[0].number
     browser = signed_in(account)
 
@@ -355,9 +355,9 @@ def test_a_29_february_anniversary_renews_through_28_february_and_is_back_on_the
 
 
 def test_a_konbini_renewal_paid_later_keeps_the_anchor_day(
-    make_account: MakeAccount, signed_in: SignedIn, control: TestControl
+    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl
 ) -> None:
-    account = make_account(
+    account = seed_account(
         country="JP",
         today="2031-02-01",
         subscriptions=[{"renewal_date": "2031-02-28", "anchor_day": 29, "term": "annual", "payment_method": "konbini"}],
@@ -374,9 +374,9 @@ def test_a_konbini_renewal_paid_later_keeps_the_anchor_day(
 
 
 def test_a_three_year_term_from_a_clamped_28_february_ends_on_29_february(
-    make_account: MakeAccount, signed_in: SignedIn, control: TestControl
+    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl
 ) -> None:
-    account = make_account(
+    account = seed_account(
         today="2029-02-28", subscriptions=[{"renewal_date": "2029-02-28", "anchor_day": 29, "term": "three_year"}]
     )
     number = account.subscriptions[0].number

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from portal_browser import Browser, MakeAccount, Page, SignedIn, TestControl, order_numbers
+from portal_browser import Browser, Page, SeedAccount, SignedIn, TestControl, order_numbers
 
 from mock_portal.services.accounts import CreatedAccount
 
@@ -14,13 +14,13 @@ TODAY = "2027-01-01"
 
 
 @pytest.fixture
-def mine(make_account: MakeAccount) -> CreatedAccount:
-    return make_account(today=TODAY, subscriptions=[{"renewal_in_days": 30}])
+def mine(seed_account: SeedAccount) -> CreatedAccount:
+    return seed_account(today=TODAY, subscriptions=[{"renewal_in_days": 30}])
 
 
 @pytest.fixture
-def theirs(make_account: MakeAccount) -> CreatedAccount:
-    return make_account(today=TODAY, subscriptions=[{"renewal_in_days": 30}])
+def theirs(seed_account: SeedAccount) -> CreatedAccount:
+    return seed_account(today=TODAY, subscriptions=[{"renewal_in_days": 30}])
 
 
 def in_cart(browser: Browser, number: str) -> bool:
@@ -117,9 +117,9 @@ def test_sign_in_without_the_csrf_token_is_refused(mine: CreatedAccount, anonymo
 
 
 def test_prices_posted_with_the_forms_are_ignored(
-    make_account: MakeAccount, signed_in: SignedIn, control: TestControl
+    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl
 ) -> None:
-    account = make_account(today=TODAY, subscriptions=[{"product": "ACD", "term": "annual", "seats": 2, "currency": "USD"}])
+    account = seed_account(today=TODAY, subscriptions=[{"product": "ACD", "term": "annual", "seats": 2, "currency": "USD"}])
     browser = signed_in(account)
     number = account.subscriptions[0].number
     subtotal = Decimal("1975.00") * 2  # fixtures/catalog.json: ACD annual USD
@@ -177,9 +177,9 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(mine: CreatedAccount, a
     assert "httponly" in flags and "samesite=lax" in flags, cookie
 
 
-def test_text_from_the_account_is_escaped_in_pages(make_account: MakeAccount, signed_in: SignedIn) -> None:
+def test_text_from_the_account_is_escaped_in_pages(seed_account: SeedAccount, signed_in: SignedIn) -> None:
     name = '<script>alert("x")</script> & Co'
-    page = signed_in(make_account(name=name, today=TODAY)).get("/")
+    page = signed_in(seed_account(name=name, today=TODAY)).get("/")
 
     assert name not in page.html
     assert "&lt;script&gt;" in page.html and not page.doc.find_all("script", src=False)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from portal_browser import Browser, Element, MakeAccount, Page, SignedIn
+from portal_browser import Browser, Element, Page, SeedAccount, SignedIn
 
 from mock_portal.rules.terms import add_term
 
@@ -22,15 +22,15 @@ def cells(page: Page, number: str) -> dict[str, Element]:
     return dict(zip(headings, row.find_all("td"), strict=True))
 
 
-def one_subscription(make_account: MakeAccount, signed_in: SignedIn, **spec: Any) -> tuple[Browser, str]:
-    account = make_account(today=TODAY.isoformat(), subscriptions=[spec])
+def one_subscription(seed_account: SeedAccount, signed_in: SignedIn, **spec: Any) -> tuple[Browser, str]:
+    account = seed_account(today=TODAY.isoformat(), subscriptions=[spec])
     return signed_in(account), account.subscriptions[0].number
 
 
 def test_billing_and_orders_navigation_leads_to_subscriptions_and_contracts(
-    make_account: MakeAccount, signed_in: SignedIn
+    seed_account: SeedAccount, signed_in: SignedIn
 ) -> None:
-    browser = signed_in(make_account(today=TODAY.isoformat()))
+    browser = signed_in(seed_account(today=TODAY.isoformat()))
     home = browser.get("/")
 
     navs = home.doc.find_all("nav", aria_labelledby=True)
@@ -43,9 +43,9 @@ def test_billing_and_orders_navigation_leads_to_subscriptions_and_contracts(
 
 
 def test_a_row_shows_product_number_csn_term_seats_payment_method_renewal_date_and_status(
-    make_account: MakeAccount, signed_in: SignedIn
+    seed_account: SeedAccount, signed_in: SignedIn
 ) -> None:
-    account = make_account(
+    account = seed_account(
         today=TODAY.isoformat(),
         subscriptions=[{"product": "RVT", "term": "three_year", "seats": 7, "payment_method": "paypal", "renewal_in_days": 30}],
     )
@@ -65,9 +65,9 @@ def test_a_row_shows_product_number_csn_term_seats_payment_method_renewal_date_a
 
 
 def test_selecting_the_product_opens_its_detail_page_with_the_same_renew(
-    make_account: MakeAccount, signed_in: SignedIn
+    seed_account: SeedAccount, signed_in: SignedIn
 ) -> None:
-    browser, number = one_subscription(make_account, signed_in, product="MAYA", renewal_in_days=10)
+    browser, number = one_subscription(seed_account, signed_in, product="MAYA", renewal_in_days=10)
     listing = browser.get("/subscriptions")
     link = cells(listing, number)["Product"].one("a", text="Maya")
 
@@ -81,8 +81,8 @@ def test_selecting_the_product_opens_its_detail_page_with_the_same_renew(
     assert cart.path == "/cart" and cart.doc.find_all("td", text=number)
 
 
-def test_the_reminder_link_opens_the_subscription_ready_to_renew(make_account: MakeAccount, signed_in: SignedIn) -> None:
-    browser, number = one_subscription(make_account, signed_in, renewal_in_days=30)
+def test_the_reminder_link_opens_the_subscription_ready_to_renew(seed_account: SeedAccount, signed_in: SignedIn) -> None:
+    browser, number = one_subscription(seed_account, signed_in, renewal_in_days=30)
 
     page = browser.get(f"/subscriptions/{number}/renew")
 
@@ -99,14 +99,14 @@ def test_the_reminder_link_opens_the_subscription_ready_to_renew(make_account: M
     ],
 )
 def test_renewal_is_offered_from_90_days_before_to_45_days_after_the_renewal_date(
-    make_account: MakeAccount,
+    seed_account: SeedAccount,
     signed_in: SignedIn,
     renewal_in_days: int,
     renewable: bool,
     reason: str | None,
     reason_date: int | None,
 ) -> None:
-    browser, number = one_subscription(make_account, signed_in, renewal_in_days=renewal_in_days)
+    browser, number = one_subscription(seed_account, signed_in, renewal_in_days=renewal_in_days)
     renewal = TODAY + timedelta(days=renewal_in_days)
 
     for page in (browser.get("/subscriptions"), browser.get(f"/subscriptions/{number}")):
@@ -128,9 +128,9 @@ def test_renewal_is_offered_from_90_days_before_to_45_days_after_the_renewal_dat
     ],
 )
 def test_an_ineligible_subscription_has_no_renew_and_says_why(
-    make_account: MakeAccount, signed_in: SignedIn, spec: dict[str, Any], reason: str, reason_date: str | None
+    seed_account: SeedAccount, signed_in: SignedIn, spec: dict[str, Any], reason: str, reason_date: str | None
 ) -> None:
-    browser, number = one_subscription(make_account, signed_in, renewal_in_days=30, **spec)
+    browser, number = one_subscription(seed_account, signed_in, renewal_in_days=30, **spec)
     renewal = TODAY + timedelta(days=30)
 
     for page in (browser.get("/subscriptions"), browser.get(f"/subscriptions/{number}")):
@@ -153,9 +153,9 @@ def test_an_ineligible_subscription_has_no_renew_and_says_why(
     ],
 )
 def test_the_server_refuses_to_put_an_ineligible_subscription_in_the_cart(
-    make_account: MakeAccount, signed_in: SignedIn, spec: dict[str, Any]
+    seed_account: SeedAccount, signed_in: SignedIn, spec: dict[str, Any]
 ) -> None:
-    browser, number = one_subscription(make_account, signed_in, **spec)
+    browser, number = one_subscription(seed_account, signed_in, **spec)
 
     refused = browser.post_form("/cart", {"subscription": number})
 
@@ -164,8 +164,8 @@ def test_the_server_refuses_to_put_an_ineligible_subscription_in_the_cart(
     assert browser.get("/cart").doc.find_all("td", text=number) == []
 
 
-def test_every_date_on_the_list_is_a_machine_readable_time(make_account: MakeAccount, signed_in: SignedIn) -> None:
-    browser, number = one_subscription(make_account, signed_in, renewal_in_days=200)
+def test_every_date_on_the_list_is_a_machine_readable_time(seed_account: SeedAccount, signed_in: SignedIn) -> None:
+    browser, number = one_subscription(seed_account, signed_in, renewal_in_days=200)
 
     page = browser.get("/subscriptions")
 

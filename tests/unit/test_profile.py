@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from portal_browser import Browser, Element, MakeAccount, Page, SignedIn, TestControl, parse_html
+from portal_browser import Browser, Element, Page, SeedAccount, SignedIn, TestControl, parse_html
 from sqlalchemy.orm import Session
 
 from automation.profile import PROFILES_DIR, PortalProfile, ProfileError, default_profile, headers, load_profile, text_regex
@@ -43,11 +43,11 @@ def anonymous(pages_app: Flask, profile: PortalProfile) -> Browser:
 
 
 @pytest.fixture
-def make_account(make_account: MakeAccount, profile: PortalProfile) -> MakeAccount:
+def seed_account(seed_account: SeedAccount, profile: PortalProfile) -> SeedAccount:
     """Accounts whose users speak the profile's language: their pages, once signed in, and their emails follow it."""
 
     def make(**spec: object) -> object:
-        return make_account(**({"users": [{"locale": profile.language}]} | spec))
+        return seed_account(**({"users": [{"locale": profile.language}]} | spec))
 
     return make  # type: ignore[return-value]
 
@@ -210,7 +210,7 @@ def check_columns(page: Page, columns: object, field: str, table: Element | None
 
 @EACH_BUNDLED
 def test_the_sign_in_page_and_the_navigation_carry_the_profiles_names(
-    profile: PortalProfile, anonymous: Browser, make_account: MakeAccount, signed_in: SignedIn
+    profile: PortalProfile, anonymous: Browser, seed_account: SeedAccount, signed_in: SignedIn
 ) -> None:
     login = anonymous.get("/login")
     assert login.doc.one("html").get("lang") == profile.language, "the page is not in the profile's language"
@@ -220,7 +220,7 @@ def test_the_sign_in_page_and_the_navigation_carry_the_profiles_names(
         shown(getattr(names, field), f"sign_in.{field}", texts(login.doc, "label"), "/login")
     shown(names.submit, "sign_in.submit", texts(login.doc, "button"), "/login")
 
-    home = signed_in(make_account(today=TODAY.isoformat())).get("/")
+    home = signed_in(seed_account(today=TODAY.isoformat())).get("/")
     (nav,) = [n for n in home.doc.find_all("nav") if n.one("h2").text == profile.navigation.landmark]
     for field in ("subscriptions", "cart", "order_history"):
         shown(getattr(profile.navigation, field), f"navigation.{field}", texts(nav, "a"), "the Billing and orders navigation")
@@ -239,9 +239,9 @@ SPECS = [  # (spec, the reason it can't be renewed, or None; its status code)
 
 @EACH_BUNDLED
 def test_the_list_shows_the_profiles_names_labels_statuses_and_reasons(
-    profile: PortalProfile, make_account: MakeAccount, signed_in: SignedIn
+    profile: PortalProfile, seed_account: SeedAccount, signed_in: SignedIn
 ) -> None:
-    account = make_account(today=TODAY.isoformat(), subscriptions=[spec for spec, _, _ in SPECS])
+    account = seed_account(today=TODAY.isoformat(), subscriptions=[spec for spec, _, _ in SPECS])
     browser = signed_in(account)
     page = browser.get("/subscriptions")
     names = profile.subscriptions
@@ -279,10 +279,10 @@ def test_the_list_shows_the_profiles_names_labels_statuses_and_reasons(
 
 @EACH_BUNDLED
 def test_the_detail_page_shows_the_profiles_facts_and_renew(
-    profile: PortalProfile, make_account: MakeAccount, signed_in: SignedIn
+    profile: PortalProfile, seed_account: SeedAccount, signed_in: SignedIn
 ) -> None:
     subscriptions = [{"renewal_in_days": 30}, {"renewal_in_days": 30, "renewed": True}]
-    account = make_account(today=TODAY.isoformat(), subscriptions=subscriptions)
+    account = seed_account(today=TODAY.isoformat(), subscriptions=subscriptions)
     browser = signed_in(account)
     eligible, renewed = (browser.get(f"/subscriptions/{s.number}") for s in account.subscriptions)
 
@@ -294,9 +294,9 @@ def test_the_detail_page_shows_the_profiles_facts_and_renew(
 
 @EACH_BUNDLED
 def test_the_bulk_page_carries_the_profiles_names_and_names_groups_as_the_profile_says(
-    profile: PortalProfile, make_account: MakeAccount, signed_in: SignedIn
+    profile: PortalProfile, seed_account: SeedAccount, signed_in: SignedIn
 ) -> None:
-    account = make_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": 30}, {"renewal_in_days": 20}])
+    account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": 30}, {"renewal_in_days": 20}])
     sub = account.subscriptions[0]
     page = signed_in(account).get("/bulk/renew?per_group=1")  # the group shows 1 of 2: the "show more" link appears
     names = profile.bulk
@@ -323,9 +323,9 @@ COUNTRIES = {"US": "credit_card", "DE": "paypal", "GB": "direct_debit", "JP": "k
 
 @EACH_BUNDLED
 def test_cart_checkout_confirmation_and_history_carry_the_profiles_names_money_and_statuses(
-    profile: PortalProfile, make_account: MakeAccount, signed_in: SignedIn, control: TestControl, inbox: object
+    profile: PortalProfile, seed_account: SeedAccount, signed_in: SignedIn, control: TestControl, inbox: object
 ) -> None:
-    account = make_account(
+    account = seed_account(
         today=TODAY.isoformat(),
         subscriptions=[{"renewal_in_days": 30, "country": c, "payment_method": m, "seats": 1200} for c, m in COUNTRIES.items()],
     )
@@ -387,9 +387,9 @@ def test_cart_checkout_confirmation_and_history_carry_the_profiles_names_money_a
 
 @EACH_BUNDLED
 def test_the_reminder_subject_and_the_mail_catchers_pages_carry_the_profiles_names(
-    profile: PortalProfile, make_account: MakeAccount, app: Flask, db: Session, catcher: MailCatcher, public_url: str
+    profile: PortalProfile, seed_account: SeedAccount, app: Flask, db: Session, catcher: MailCatcher, public_url: str
 ) -> None:
-    account = make_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": 30}])
+    account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": 30}])
     sub = account.subscriptions[0]
     with app.app_context():
         assert send_reminders(db, public_url) == 1

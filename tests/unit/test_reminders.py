@@ -21,7 +21,7 @@ from mock_portal.services.subscriptions import owned_subscriptions
 
 TODAY = "2027-01-01"
 RunJob = Callable[[], int]
-MakeAccount = Callable[..., CreatedAccount]
+SeedAccount = Callable[..., CreatedAccount]
 Inbox = Any  # tests/unit/conftest.py's Inbox: search(query), text(id), count()
 
 
@@ -44,9 +44,9 @@ def set_clock(db: Session, account: CreatedAccount, today: str) -> None:
 
 
 def test_each_eligible_subscription_gets_one_reminder_with_its_number_and_renewal_link(
-    make_account: MakeAccount, run_job: RunJob, inbox: Inbox, public_url: str
+    seed_account: SeedAccount, run_job: RunJob, inbox: Inbox, public_url: str
 ) -> None:
-    account = make_account(today=TODAY, subscriptions=[{"renewal_in_days": 30}, {"renewal_in_days": 90}, {}])
+    account = seed_account(today=TODAY, subscriptions=[{"renewal_in_days": 30}, {"renewal_in_days": 90}, {}])
     to = account.users[0].email
 
     assert run_job() == 3
@@ -57,8 +57,8 @@ def test_each_eligible_subscription_gets_one_reminder_with_its_number_and_renewa
         assert f"{public_url}/subscriptions/{sub.number}/renew" in inbox.text(message["ID"])
 
 
-def test_reminders_go_to_the_accounts_first_user(make_account: MakeAccount, run_job: RunJob, inbox: Inbox) -> None:
-    account = make_account(today=TODAY, users=[{}, {}], subscriptions=[{}])
+def test_reminders_go_to_the_accounts_first_user(seed_account: SeedAccount, run_job: RunJob, inbox: Inbox) -> None:
+    account = seed_account(today=TODAY, users=[{}, {}], subscriptions=[{}])
 
     run_job()
 
@@ -68,9 +68,9 @@ def test_reminders_go_to_the_accounts_first_user(make_account: MakeAccount, run_
 
 @pytest.mark.parametrize("method", ["konbini", "atm_bank_transfer"])
 def test_a_manual_only_payment_method_gets_the_instructions(
-    make_account: MakeAccount, run_job: RunJob, inbox: Inbox, method: str
+    seed_account: SeedAccount, run_job: RunJob, inbox: Inbox, method: str
 ) -> None:
-    account = make_account(country="JP", today=TODAY, subscriptions=[{"payment_method": method}])
+    account = seed_account(country="JP", today=TODAY, subscriptions=[{"payment_method": method}])
 
     run_job()
 
@@ -78,8 +78,8 @@ def test_a_manual_only_payment_method_gets_the_instructions(
     assert "cannot renew automatically" in inbox.text(message["ID"])
 
 
-def test_running_the_job_twice_sends_nothing_twice(make_account: MakeAccount, run_job: RunJob, inbox: Inbox) -> None:
-    make_account(today=TODAY, subscriptions=[{}, {}])
+def test_running_the_job_twice_sends_nothing_twice(seed_account: SeedAccount, run_job: RunJob, inbox: Inbox) -> None:
+    seed_account(today=TODAY, subscriptions=[{}, {}])
     assert run_job() == 2
 
     assert run_job() == 0
@@ -87,9 +87,9 @@ def test_running_the_job_twice_sends_nothing_twice(make_account: MakeAccount, ru
 
 
 def test_concurrent_runs_send_each_reminder_once(
-    app: Flask, make_account: MakeAccount, inbox: Inbox, public_url: str
+    app: Flask, seed_account: SeedAccount, inbox: Inbox, public_url: str
 ) -> None:
-    make_account(today=TODAY, subscriptions=[{} for _ in range(50)])
+    seed_account(today=TODAY, subscriptions=[{} for _ in range(50)])
     counts: list[int] = []
 
     def run() -> None:
@@ -121,18 +121,18 @@ def test_concurrent_runs_send_each_reminder_once(
     ],
 )
 def test_no_reminder_for_a_subscription_that_cannot_be_renewed(
-    make_account: MakeAccount, run_job: RunJob, inbox: Inbox, spec: dict[str, object]
+    seed_account: SeedAccount, run_job: RunJob, inbox: Inbox, spec: dict[str, object]
 ) -> None:
-    make_account(today=TODAY, subscriptions=[spec])
+    seed_account(today=TODAY, subscriptions=[spec])
 
     assert run_job() == 0
     assert inbox.count() == 0
 
 
 def test_the_next_term_gets_its_own_reminder_once_its_window_opens(
-    app: Flask, db: Session, make_account: MakeAccount, run_job: RunJob, inbox: Inbox
+    app: Flask, db: Session, seed_account: SeedAccount, run_job: RunJob, inbox: Inbox
 ) -> None:
-    account = make_account(today=TODAY, subscriptions=[{"renewal_date": "2027-01-31", "term": "annual"}])
+    account = seed_account(today=TODAY, subscriptions=[{"renewal_date": "2027-01-31", "term": "annual"}])
     number = account.subscriptions[0].number
     assert run_job() == 1
     row = db.get(Account, account.id)

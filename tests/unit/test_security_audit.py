@@ -22,7 +22,7 @@ import pytest
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from portal_browser import Browser, MakeAccount, Page, SignedIn, TestControl, order_numbers
+from portal_browser import Browser, Page, SeedAccount, SignedIn, TestControl, order_numbers
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
@@ -38,13 +38,13 @@ EXPIRED_FORM = "did not come from this site"
 
 
 @pytest.fixture
-def mine(make_account: MakeAccount) -> CreatedAccount:
-    return make_account(today=TODAY, subscriptions=[{"renewal_in_days": 30}, {"renewal_in_days": 30}, {"renewal_in_days": 200}])
+def mine(seed_account: SeedAccount) -> CreatedAccount:
+    return seed_account(today=TODAY, subscriptions=[{"renewal_in_days": 30}, {"renewal_in_days": 30}, {"renewal_in_days": 200}])
 
 
 @pytest.fixture
-def theirs(make_account: MakeAccount) -> CreatedAccount:
-    return make_account(today=TODAY, subscriptions=[{"renewal_in_days": 30}])
+def theirs(seed_account: SeedAccount) -> CreatedAccount:
+    return seed_account(today=TODAY, subscriptions=[{"renewal_in_days": 30}])
 
 
 def session_token(browser: Browser) -> str:
@@ -256,9 +256,9 @@ def test_without_portal_secret_key_each_app_generates_its_own_strong_key(apps: A
 # --- passwords -------------------------------------------------------------------------------------------------
 
 
-def test_passwords_are_stored_only_as_salted_slow_hashes(make_account: MakeAccount, app: Flask) -> None:
+def test_passwords_are_stored_only_as_salted_slow_hashes(seed_account: SeedAccount, app: Flask) -> None:
     password = "correct horse battery staple"
-    account = make_account(users=[{"password": password}, {"password": password}])
+    account = seed_account(users=[{"password": password}, {"password": password}])
     db = new_session(app)
     try:
         users = list(db.scalars(select(User).where(User.account_id == account.id)))

@@ -17,7 +17,7 @@ from mock_portal.services.accounts import CreatedAccount
 
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 FormData = Mapping[str, str | Sequence[str]]
-MakeAccount = Callable[..., CreatedAccount]  # conftest's make_account
+SeedAccount = Callable[..., CreatedAccount]  # conftest's seed_account
 
 
 class Mail(Protocol):

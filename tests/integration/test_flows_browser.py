@@ -49,7 +49,7 @@ def mailbox(stack: PortalStack) -> Mailbox:
 
 
 @pytest.fixture
-def make_account(admin: PortalAdmin):  # type: ignore[no-untyped-def]
+def dated_account(admin: PortalAdmin):  # type: ignore[no-untyped-def]
     """Create a fresh account whose clock says TODAY; `groups` maps (CSN name, currency, method) to renewal dates."""
 
     def make(groups: dict[tuple[str, str, str], list[str]]) -> AccountData:
@@ -66,9 +66,9 @@ def make_account(admin: PortalAdmin):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("via", ["list", "detail"])
 def test_renew_one_early_with_renew_now_keeps_the_renewal_date_and_sends_one_email(
-    portal_page: Page, stack: PortalStack, mailbox: Mailbox, admin: PortalAdmin, make_account, via: Literal["list", "detail"]
+    portal_page: Page, stack: PortalStack, mailbox: Mailbox, admin: PortalAdmin, dated_account, via: Literal["list", "detail"]
 ) -> None:
-    account = make_account({("A", "USD", "credit_card"): ["2030-04-01", "2030-05-01"]})
+    account = dated_account({("A", "USD", "credit_card"): ["2030-04-01", "2030-05-01"]})
     number = account.numbers[0]
 
     result = renew_one(portal_page, stack.base_url, mailbox, number, account.user, renew_now=True, via=via)
@@ -86,9 +86,9 @@ def test_renew_one_early_with_renew_now_keeps_the_renewal_date_and_sends_one_ema
 
 
 def test_renew_many_across_two_groups_places_one_order_and_one_email_per_group(
-    portal_page: Page, stack: PortalStack, mailbox: Mailbox, admin: PortalAdmin, make_account
+    portal_page: Page, stack: PortalStack, mailbox: Mailbox, admin: PortalAdmin, dated_account
 ) -> None:
-    account = make_account(
+    account = dated_account(
         {
             ("A", "USD", "credit_card"): ["2030-03-20", "2030-04-02", "2030-05-03"],
             ("B", "USD", "paypal"): ["2030-04-15", "2030-02-20"],
@@ -114,9 +114,9 @@ def test_renew_many_across_two_groups_places_one_order_and_one_email_per_group(
 
 
 def test_renew_many_by_whole_group_renews_only_that_group(
-    portal_page: Page, stack: PortalStack, mailbox: Mailbox, admin: PortalAdmin, make_account
+    portal_page: Page, stack: PortalStack, mailbox: Mailbox, admin: PortalAdmin, dated_account
 ) -> None:
-    account = make_account({("A", "USD", "credit_card"): ["2030-04-01", "2030-04-02"], ("A", "USD", "paypal"): ["2030-04-03"]})
+    account = dated_account({("A", "USD", "credit_card"): ["2030-04-01", "2030-04-02"], ("A", "USD", "paypal"): ["2030-04-03"]})
     card = [s.number for s in account.subscriptions if s.payment_method == "credit_card"]
 
     only_cards = group_filter(payment_method="credit_card")
@@ -127,9 +127,9 @@ def test_renew_many_by_whole_group_renews_only_that_group(
 
 
 def test_an_early_renewal_without_renew_now_is_refused_and_names_the_step(
-    portal_page: Page, stack: PortalStack, mailbox: Mailbox, admin: PortalAdmin, make_account
+    portal_page: Page, stack: PortalStack, mailbox: Mailbox, admin: PortalAdmin, dated_account
 ) -> None:
-    account = make_account({("A", "USD", "credit_card"): ["2030-04-01"]})
+    account = dated_account({("A", "USD", "credit_card"): ["2030-04-01"]})
 
     with pytest.raises(FlowError, match=r"^checkout 1 of 1: checkout refused: .*Renew now"):
         renew_one(portal_page, stack.base_url, mailbox, account.numbers[0], account.user, renew_now=False)
@@ -138,9 +138,9 @@ def test_an_early_renewal_without_renew_now_is_refused_and_names_the_step(
 
 
 def test_a_saved_sign_in_is_reused_while_valid_and_replaced_when_not(
-    portal_page: Page, chromium: Browser, stack: PortalStack, mailbox: Mailbox, make_account, tmp_path: Path
+    portal_page: Page, chromium: Browser, stack: PortalStack, mailbox: Mailbox, dated_account, tmp_path: Path
 ) -> None:
-    account = make_account({("A", "USD", "credit_card"): ["2030-04-01", "2030-04-02", "2030-04-03"]})
+    account = dated_account({("A", "USD", "credit_card"): ["2030-04-01", "2030-04-02", "2030-04-03"]})
     first, second, third = account.numbers
     state = tmp_path / "state.json"
     state.write_text(json.dumps({"cookies": [], "origins": []}))  # not saved by a flow: ignored, then replaced
@@ -162,9 +162,9 @@ def test_a_saved_sign_in_is_reused_while_valid_and_replaced_when_not(
 
 
 def test_asking_for_101_in_one_checkout_is_refused_by_the_portal_and_nothing_is_ordered(
-    portal_page: Page, stack: PortalStack, mailbox: Mailbox, admin: PortalAdmin, make_account
+    portal_page: Page, stack: PortalStack, mailbox: Mailbox, admin: PortalAdmin, dated_account
 ) -> None:
-    account = make_account({("A", "USD", "credit_card"): ["2030-04-01"] * 101})
+    account = dated_account({("A", "USD", "credit_card"): ["2030-04-01"] * 101})
 
     with pytest.raises(FlowError, match=r"^checkout 1 of 1: bulk renew refused: .*at most 100"):
         renew_many(portal_page, stack.base_url, mailbox, [], account.user, all_eligible=True, limit=101)
@@ -173,9 +173,9 @@ def test_asking_for_101_in_one_checkout_is_refused_by_the_portal_and_nothing_is_
 
 
 def test_renew_one_finds_a_subscription_on_a_later_page_of_a_long_list(
-    portal_page: Page, stack: PortalStack, mailbox: Mailbox, admin: PortalAdmin, make_account
+    portal_page: Page, stack: PortalStack, mailbox: Mailbox, admin: PortalAdmin, dated_account
 ) -> None:
-    account = make_account({("A", "USD", "credit_card"): ["2030-04-01"] * 230 + ["2030-05-01"]})
+    account = dated_account({("A", "USD", "credit_card"): ["2030-04-01"] * 230 + ["2030-05-01"]})
     last = account.numbers[-1]  # the latest renewal date sorts it onto the last page (100 rows a page)
 
     result = renew_one(portal_page, stack.base_url, mailbox, last, account.user, renew_now=True)
@@ -185,9 +185,9 @@ def test_renew_one_finds_a_subscription_on_a_later_page_of_a_long_list(
 
 
 def test_renew_many_takes_a_group_bigger_than_the_page_shows_in_checkouts_of_100(
-    portal_page: Page, stack: PortalStack, mailbox: Mailbox, admin: PortalAdmin, make_account
+    portal_page: Page, stack: PortalStack, mailbox: Mailbox, admin: PortalAdmin, dated_account
 ) -> None:
-    account = make_account({("A", "USD", "credit_card"): ["2030-04-01"] * 130})  # the bulk page shows 100 a group
+    account = dated_account({("A", "USD", "credit_card"): ["2030-04-01"] * 130})  # the bulk page shows 100 a group
 
     result = renew_many(portal_page, stack.base_url, mailbox, [], account.user, all_eligible=True)
 

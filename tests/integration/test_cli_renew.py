@@ -22,7 +22,7 @@ BULK_GROUPS = {
 
 
 @pytest.fixture
-def make_account(admin: PortalAdmin) -> Any:
+def bulk_account(admin: PortalAdmin) -> Any:
     """Create a fresh US account whose subscriptions renew in 30 days (early: Renew now is needed); returns it and
     the real CSN behind each placeholder."""
 
@@ -39,9 +39,9 @@ def make_account(admin: PortalAdmin) -> Any:
 
 
 def test_renew_renews_each_number_as_its_own_order_with_one_email(
-    renewals: Any, make_account: Any, admin: PortalAdmin, stack: PortalStack
+    renewals: Any, bulk_account: Any, admin: PortalAdmin, stack: PortalStack
 ) -> None:
-    account, _ = make_account({(CSN_A, "USD", "credit_card"): 3})
+    account, _ = bulk_account({(CSN_A, "USD", "credit_card"): 3})
     first, second, untouched = account.numbers
     result = renewals(account, "renew", first, second)
     assert result.exit_code == 0, result.output
@@ -57,9 +57,9 @@ def test_renew_renews_each_number_as_its_own_order_with_one_email(
 
 
 def test_bulk_renew_splits_more_than_100_into_checkouts_with_one_email_per_order(
-    renewals: Any, make_account: Any, admin: PortalAdmin, stack: PortalStack
+    renewals: Any, bulk_account: Any, admin: PortalAdmin, stack: PortalStack
 ) -> None:
-    account, _ = make_account(BULK_GROUPS)
+    account, _ = bulk_account(BULK_GROUPS)
     result = renewals(account, "bulk-renew", *account.numbers, "--json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
@@ -76,10 +76,23 @@ def test_bulk_renew_splits_more_than_100_into_checkouts_with_one_email_per_order
     assert all(s["date_before"] == s["date_after"] for s in summary["subscriptions"]), "renewal dates must not move"
 
 
-def test_bulk_renew_by_filter_renews_only_the_matching_group(renewals: Any, make_account: Any, admin: PortalAdmin) -> None:
-    account, csns = make_account({(CSN_A, "USD", "credit_card"): 2, (CSN_A, "USD", "paypal"): 3, (CSN_B, "USD", "paypal"): 1})
+def test_bulk_renew_by_filter_renews_only_the_matching_group(renewals: Any, bulk_account: Any, admin: PortalAdmin) -> None:
+    account, csns = bulk_account({(CSN_A, "USD", "credit_card"): 2, (CSN_A, "USD", "paypal"): 3, (CSN_B, "USD", "paypal"): 1})
     result = renewals(account, "bulk-renew", "--csn", csns[CSN_A], "--payment-method", "paypal")
     assert result.exit_code == 0, result.output
     wanted = [s.number for s in account.subscriptions if (s.csn, s.payment_method) == (csns[CSN_A], "paypal")]
     (order,) = admin.orders(account.id)
     assert sorted(order.subscriptions) == sorted(wanted)
+
+
+def test_renew_cli_reports_a_declined_payment_in_one_line_and_exits_1(admin: PortalAdmin, renewals: Any) -> None:
+    account = admin.create_account([{"renewal_in_days": 0, "payment_method": "credit_card"}], today="2027-01-01")
+    admin.set_faults(account.id, payment_declined=True)
+
+    result = renewals(account, "renew", account.numbers[0])
+
+    assert result.exit_code == 1, result.output
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("error:")]  # after the progress bar
+    assert line.startswith("error: checkout 1 of 1: place order: payment declined: Your payment"), result.stderr
+    assert "was declined" in line and line.rstrip().endswith("try again later."), "the portal's whole message, on one line"
+    assert admin.orders(account.id) == []
