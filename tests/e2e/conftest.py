@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _pytest.runner import call_and_report
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
 from automation.admin import AccountData, PortalAdmin
@@ -35,6 +34,7 @@ TODAY = date(2030, 3, 1)
 EMAIL_TIMEOUT, EMAIL_SETTLE = 10.0, 0.5
 
 LOCALE_HINT = "--portal-locale / RENEWALS_PORTAL_LOCALE"
+RETRIES_ENV = "RENEWALS_E2E_RETRIES"
 PROFILE = pytest.StashKey[PortalProfile]()
 
 MakeAccount = Callable[..., AccountData]
@@ -80,27 +80,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Run the suite against the portal in this language: en, fr or ja (env RENEWALS_PORTAL_LOCALE). "
         "Short for --portal-profile mock-LOCALE; browsers ask for it and every account's users speak it.",
     )
-    group.addoption(
-        "--e2e-retries",
-        type=int,
-        default=_env_int("RENEWALS_E2E_RETRIES"),
-        metavar="N",
-        help="Run a failed e2e test up to N more times (env RENEWALS_E2E_RETRIES; default 0: a flaky test is a bug). "
-        "Tests that pass only on a retry are listed at the end and carry the e2e_failed_attempts property.",
-    )
-
-
-def _env_int(name: str) -> int:
-    value = os.environ.get(name, "").strip()
-    try:
-        return int(value) if value else 0
-    except ValueError:
-        raise pytest.UsageError(f"{name}={value!r} is not a whole number; use e.g. {name}=2") from None
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the `locales` marker, and read the portal's profile once: a bad one, or a --portal-profile of another
-    language than --portal-locale, stops the run before any test."""
+    """Register the `locales` marker, take RENEWALS_E2E_RETRIES as --reruns, and read the portal's profile once: a bad
+    one, or a --portal-profile of another language than --portal-locale, stops the run before any test."""
+    _reruns_from_env(config)
     config.addinivalue_line(
         "markers", "locales: one of the few e2e tests `make test` also runs in every other language (-m locales)"
     )
@@ -116,8 +101,21 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[PROFILE] = chosen or default_profile()
 
 
+def _reruns_from_env(config: pytest.Config) -> None:
+    """RENEWALS_E2E_RETRIES is the env twin of pytest-rerunfailures' --reruns (default none: a flaky test is a bug);
+    a --reruns on the command line wins."""
+    value = os.environ.get(RETRIES_ENV, "").strip()
+    if not value or config.getoption("reruns", default=None) is not None:
+        return
+    try:
+        reruns = int(value)
+    except ValueError:
+        raise pytest.UsageError(f"{RETRIES_ENV}={value!r} is not a whole number; use e.g. {RETRIES_ENV}=2") from None
+    config.option.reruns = reruns
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the e2e tests (for -m e2e and the retries)."""
+    """Mark the e2e tests (for -m e2e)."""
     for item in items:
         if E2E_DIR in item.path.parents:
             item.add_marker(pytest.mark.e2e)
@@ -330,7 +328,7 @@ def sign_in_page(page: Page, base_url: str, profile: PortalProfile) -> SignInPag
 @pytest.fixture
 def subscriptions_page(signed_in: PortalPage) -> SubscriptionsPage:
     """Billing and orders › Subscriptions and contracts of the test's account."""
-    return signed_in.go_to_subscriptions()
+    return signed_in.go_to(SubscriptionsPage)
 
 
 # --- mail ---------------------------------------------------------------------------------------------------
@@ -352,74 +350,29 @@ def confirmation_emails(mailbox: Mailbox, profile: PortalProfile) -> Confirmatio
     return read
 
 
-# --- opt-in retries (--e2e-retries N) ----------------------------------------------------------------------
+# --- reruns (pytest-rerunfailures: --reruns N / RENEWALS_E2E_RETRIES) -----------------------------------------
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
-    """Run a failed e2e test again, up to --e2e-retries times; only the last attempt is reported, carrying the
-    earlier failures as sections, their artifacts as report extras and their count as a property."""
-    retries = item.config.getoption("--e2e-retries", default=0) or 0
-    if retries <= 0 or item.get_closest_marker("e2e") is None:
-        return None
-    item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
-    failed_attempts: list[list[pytest.TestReport]] = []
-    for attempt in range(retries + 1):
-        item.execution_count = attempt + 1  # type: ignore[attr-defined]  # pytest-playwright: artifacts per attempt
-        reports = _run_attempt(item, nextitem, may_retry=attempt < retries)
-        if attempt == retries or not any(r.failed for r in reports):
-            break
-        failed_attempts.append(reports)
-    if failed_attempts:
-        _carry_over(failed_attempts, reports)
-    for report in reports:
-        item.ihook.pytest_runtest_logreport(report=report)
-    item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
-    return True
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Give a test that passed or failed after reruns the property e2e_failed_attempts (JUnit XML reads properties
+    from the teardown report, hence tryfirst)."""
+    failed_attempts = getattr(report, "rerun", 0)  # set by pytest-rerunfailures on each attempt's reports
+    if report.when != "teardown" or report.outcome == "rerun" or not failed_attempts:
+        return
+    # Under xdist the worker and then the controller see the same report: add the property once.
+    if all(name != "e2e_failed_attempts" for name, _ in report.user_properties):
+        report.user_properties.append(("e2e_failed_attempts", failed_attempts))
 
 
-def _run_attempt(item: pytest.Item, nextitem: pytest.Item | None, may_retry: bool) -> list[pytest.TestReport]:
-    """pytest's runtestprotocol, except that a failure about to be retried tears down only the test's own fixtures."""
-    if hasattr(item, "_request") and not item._request:
-        item._initrequest()  # type: ignore[attr-defined]
-    try:
-        reports = [call_and_report(item, "setup", log=False)]
-        if reports[0].passed:
-            reports.append(call_and_report(item, "call", log=False))
-        after: Any = nextitem
-        if may_retry and any(r.failed for r in reports):
-            after = item.parent  # keep module and session fixtures (the portal, the browser) for the retry
-        if item.session.shouldfail or item.session.shouldstop:
-            after = None
-        reports.append(call_and_report(item, "teardown", log=False, nextitem=after))
-    finally:
-        if hasattr(item, "_request"):
-            item._request = False
-            item.funcargs = None  # type: ignore[attr-defined]
-    return reports
-
-
-def _carry_over(failed_attempts: list[list[pytest.TestReport]], final: list[pytest.TestReport]) -> None:
-    last = final[-1]  # pytest-playwright attaches artifacts to the teardown report
-    shown = next((r for r in final if r.when == "call"), last)  # the HTML report shows the call's log
-    for number, reports in enumerate(failed_attempts, start=1):
-        for report in reports:
-            if report.failed:
-                shown.sections.append((f"e2e attempt {number} failed in {report.when}", report.longreprtext))
-            last.extras = [*getattr(last, "extras", []), *getattr(report, "extras", [])]  # type: ignore[attr-defined]
-    for report in final:
-        if report.when in ("call", "teardown"):  # the terminal summary reads the call, JUnit XML the teardown
-            report.user_properties.append(("e2e_failed_attempts", len(failed_attempts)))
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """Name the tests that passed only after a retry: they are flaky, and a flaky test is a bug to fix."""
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Name the tests that passed only on a rerun: they are flaky, and a flaky test is a bug to fix."""
     flaky = [
-        f"{report.nodeid} (failed {dict(report.user_properties)['e2e_failed_attempts']} time(s) first)"
+        f"{report.nodeid} (failed {report.rerun} time(s) first)"
         for report in terminalreporter.stats.get("passed", [])
-        if "e2e_failed_attempts" in dict(report.user_properties)
+        if getattr(report, "rerun", 0)
     ]
     if flaky:
-        terminalreporter.write_sep("=", "e2e tests that passed only on a retry (flaky)", yellow=True)
+        terminalreporter.write_sep("=", "e2e tests that passed only on a rerun (flaky)", yellow=True)
         for line in flaky:
             terminalreporter.write_line(line)
