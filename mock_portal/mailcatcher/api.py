@@ -1,16 +1,21 @@
-"""A Flask app serving the subset of Mailpit's API v1 the automation uses, plus a small inbox page."""
+"""A Flask app serving Mailpit's API v1 (the mailbox-wide endpoints here, one message's in message_api), plus a small
+inbox page."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request
 
 from ..api_guard import parse_hosts, refusal
-from . import inbox
+from . import inbox, message_api
+from .info import app_information
+from .lookup import mailbox, plain, search
 from .message import MailMessage
-from .schema import message_json, summary_json
-from .search import matches, parse_query
+from .schema import summary_json
 from .store import MessageStore
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -36,6 +41,7 @@ def create_mail_app(store: MessageStore, allowed_hosts: Iterable[str] = ()) -> F
         return response
 
     app.register_blueprint(api)
+    app.register_blueprint(message_api.bp)
     inbox.init_app(app)
     return app
 
@@ -46,15 +52,6 @@ def _refused(status: int, message: str) -> Response:
     return response
 
 
-def _store() -> MessageStore:
-    store: MessageStore = current_app.extensions["mail_store"]
-    return store
-
-
-def _plain(text: str, status: int = 200) -> Response:
-    return Response(text, status=status, content_type="text/plain; charset=utf-8")
-
-
 def _page_bounds() -> tuple[int, int]:
     start = request.args.get("start", "0")
     limit = request.args.get("limit", "50")
@@ -62,14 +59,14 @@ def _page_bounds() -> tuple[int, int]:
 
 
 def _summaries(found: list[MailMessage]) -> Response:
-    store = _store()
+    box = mailbox()
     start, limit = _page_bounds()
     page = found[start : start + limit]
-    read = {m.id: store.is_read(m.id) for m in found}
+    read = {m.id: box.is_read(m.id) for m in found}
     return jsonify(
         {
-            "total": len(store),
-            "unread": store.unread_count(),
+            "total": len(box),
+            "unread": box.unread_count(),
             "count": len(page),
             "messages_count": len(found),
             "messages_unread": sum(not r for r in read.values()),
@@ -80,15 +77,10 @@ def _summaries(found: list[MailMessage]) -> Response:
     )
 
 
-def _search(query: str) -> list[MailMessage]:
-    store, terms = _store(), parse_query(query)
-    return [m for m in store.messages() if matches(m, store.is_read(m.id), terms)]
-
-
 @api.get("/messages")
 def list_messages() -> Response:
     """List messages, newest first, paginated with `start` and `limit`."""
-    return _summaries(_store().messages())
+    return _summaries(mailbox().messages())
 
 
 @api.get("/search")
@@ -96,8 +88,8 @@ def search_messages() -> Response:
     """List messages matching a Mailpit search `query`, newest first."""
     query = request.args.get("query", "").strip()
     if not query:
-        return _plain("Error: no search query", 400)
-    return _summaries(_search(query))
+        return plain("Error: no search query", 400)
+    return _summaries(search(query))
 
 
 @api.delete("/search")
@@ -105,46 +97,78 @@ def delete_search() -> Response:
     """Delete every message matching a Mailpit search `query`."""
     query = request.args.get("query", "").strip()
     if not query:
-        return _plain("Error: no search query", 400)
-    _store().delete(m.id for m in _search(query))
-    return _plain("ok")
+        return plain("Error: no search query", 400)
+    mailbox().delete(m.id for m in search(query))
+    return plain("ok")
 
 
 @api.delete("/messages")
 def delete_messages() -> Response:
     """Delete the messages listed in `{"IDs": [...]}`, or all of them when no IDs are given."""
     body = request.get_json(force=True, silent=True)
-    ids = body.get("IDs") if isinstance(body, dict) else None
+    ids = _field(body, "IDs") if isinstance(body, dict) else None
     if isinstance(ids, list) and ids:
-        _store().delete(str(i) for i in ids)
+        mailbox().delete(str(i) for i in ids)
     else:
-        _store().clear()
-    return _plain("ok")
+        mailbox().clear()
+    return plain("ok")
 
 
-def resolve(db_id: str) -> MailMessage | None:
-    """Find a message by ID, where `latest` means the newest (matching `?query=` if given)."""
-    if db_id != "latest":
-        return _store().get(db_id)
-    query = request.args.get("query", "").strip()
-    found = _search(query) if query else _store().messages()
-    return found[0] if found else None
+@dataclass(frozen=True)
+class ReadStatus:
+    """A `PUT /api/v1/messages` body: which messages (IDs, a search, or neither: all) become read or unread."""
+
+    read: bool
+    ids: list[str]
+    search: str
 
 
-@api.get("/message/<db_id>")
-def get_message(db_id: str) -> Response:
-    """Return one message with its bodies and mark it read."""
-    message = resolve(db_id)
-    if message is None:
-        return _plain("404 page not found", 404)
-    _store().mark_read(message.id)
-    return jsonify(message_json(message))
+READ_STATUS_FORM = 'send a JSON object such as {"IDs": ["<ID>"], "Read": true}, {"Search": "<query>", "Read": false}'
 
 
-@api.get("/message/<db_id>/raw")
-def get_raw(db_id: str) -> Response:
-    """Return the message source as received."""
-    message = resolve(db_id)
-    if message is None:
-        return _plain("404 page not found", 404)
-    return Response(message.raw, content_type="text/plain; charset=utf-8")
+def _field(body: dict[str, Any], name: str) -> Any:
+    # Mailpit's Go decoder matches field names exactly if it can, else ignoring case ("ids" fills IDs).
+    if name in body:
+        return body[name]
+    return next((value for key, value in body.items() if key.lower() == name.lower()), None)
+
+
+def parse_read_status(data: bytes) -> ReadStatus | str:
+    """Read a `PUT /api/v1/messages` body as Mailpit does; a string says what is wrong with it."""
+    try:
+        body = json.loads(data)
+    except ValueError:  # an empty body too: Mailpit's decoder refuses it
+        body = []
+    if body is None:
+        body = {}  # JSON null decodes to nothing, as in Go: every message
+    if not isinstance(body, dict):
+        return f'Error: the body is not a JSON object; {READ_STATUS_FORM}, or {{"Read": true}} for every message'
+    read, ids, query = _field(body, "Read"), _field(body, "IDs"), _field(body, "Search")
+    if not isinstance(read, bool | None):
+        return f"Error: Read must be true or false, not {json.dumps(read)[:40]}"
+    if not isinstance(ids, list | None) or not all(isinstance(i, str) for i in ids or []):
+        return f"Error: IDs must be a list of message IDs (strings), not {json.dumps(ids)[:60]}"
+    if not isinstance(query, str | None):
+        return f"Error: Search must be a search query (a string), not {json.dumps(query)[:60]}"
+    return ReadStatus(bool(read), list(ids or []), (query or "").strip())
+
+
+@api.put("/messages")
+def set_read_status() -> Response:
+    """Mark the messages with `IDs`, or those matching `Search`, or else all of them, read (`Read`: true) or not."""
+    status = parse_read_status(request.get_data())
+    if isinstance(status, str):
+        return plain(status, 400)
+    if status.ids and status.search:
+        return plain("You may specify either IDs or a search query, not both", 400)
+    if status.search:
+        mailbox().set_read([m.id for m in search(status.search)], status.read)
+    else:
+        mailbox().set_read(status.ids or None, status.read)
+    return plain("ok")
+
+
+@api.get("/info")
+def info() -> Response:
+    """Mailpit's AppInformation: version, mailbox totals and runtime statistics."""
+    return jsonify(app_information(mailbox()))

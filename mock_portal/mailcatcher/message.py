@@ -12,7 +12,9 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
+from .headers import unescape_utf8
 from .htmltext import html_to_text
+from .parts import Part, message_parts
 
 # Mailpit's IDs are shortuuids: 22 characters from this base57 alphabet.
 _ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -83,6 +85,7 @@ class MailMessage:
     snippet: str
     inline: tuple[Attachment, ...]
     attachments: tuple[Attachment, ...]
+    attachment_count: int  # every attachment part, listed or not: the summary's count, as Mailpit stores it
     list_unsubscribe: str
     list_unsubscribe_post: str
     search_text: str
@@ -102,7 +105,9 @@ def parse_message(raw: bytes, db_id: str, created: datetime) -> MailMessage:
     text_part, html_part = msg.get_body(("plain",)), msg.get_body(("html",))
     html = _normalise(_content(html_part)) if html_part is not None else ""
     text = _normalise(_content(text_part)) if text_part is not None else html_to_text(html)
-    inline, attachments = _parts(msg, skip={id(text_part), id(html_part)})
+    parts = message_parts(msg)
+    inline = tuple(_attachment(p) for p in (*parts.inlines, *parts.others) if p.listed)
+    attachments = tuple(_attachment(p) for p in parts.attachments if p.listed)
     to, cc, bcc = _addresses(msg, "To"), _addresses(msg, "Cc"), _addresses(msg, "Bcc")
     reply_to = _addresses(msg, "Reply-To")
     subject = _header(msg, "Subject")
@@ -127,15 +132,11 @@ def parse_message(raw: bytes, db_id: str, created: datetime) -> MailMessage:
         snippet=_snippet(text, html),
         inline=inline,
         attachments=attachments,
+        attachment_count=len(parts.attachments),
         list_unsubscribe=_header(msg, "List-Unsubscribe"),
         list_unsubscribe_post=_header(msg, "List-Unsubscribe-Post"),
         search_text=" ".join(searchable).casefold(),
     )
-
-
-def unescape_utf8(value: str) -> str:
-    """Repair raw UTF-8 header text (SMTPUTF8 mail) that the bytes parser kept as escaped surrogates."""
-    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _header(msg: Message, name: str) -> str:
@@ -178,48 +179,17 @@ def _normalise(body: str) -> str:
     return body.replace("\r\n", "\n")
 
 
-def _parts(msg: Message, skip: set[int]) -> tuple[tuple[Attachment, ...], tuple[Attachment, ...]]:
-    inline: list[Attachment] = []
-    attachments: list[Attachment] = []
-    for part_id, part in _leaves(msg, ""):
-        if id(part) in skip:
-            continue
-        data = _payload_bytes(part)
-        content_id = str(part.get("Content-ID", "")).strip().strip("<>")
-        file_name = unescape_utf8(part.get_filename() or content_id)
-        if not file_name:
-            continue  # Mailpit lists only parts that have a file name or a Content-ID
-        found = Attachment(
-            part_id=part_id,
-            file_name=file_name,
-            content_type=part.get_content_type(),
-            content_id=content_id,
-            size=len(data),
-            md5=hashlib.md5(data).hexdigest(),
-            sha1=hashlib.sha1(data).hexdigest(),
-            sha256=hashlib.sha256(data).hexdigest(),
-        )
-        is_attachment = part.get_content_disposition() == "attachment"
-        (attachments if is_attachment or not content_id else inline).append(found)
-    return tuple(inline), tuple(attachments)
-
-
-def _payload_bytes(part: Message) -> bytes:
-    if part.get_content_type() == "message/rfc822":
-        inner = part.get_payload(0)
-        return inner.as_bytes() if isinstance(inner, Message) else b""
-    payload = part.get_payload(decode=True)
-    return payload if isinstance(payload, bytes) else b""
-
-
-def _leaves(part: Message, path: str) -> list[tuple[str, Message]]:
-    if not part.is_multipart() or part.get_content_type() == "message/rfc822":
-        return [(path or "1", part)]
-    found: list[tuple[str, Message]] = []
-    for number, child in enumerate(part.get_payload(), start=1):
-        assert isinstance(child, Message)
-        found += _leaves(child, f"{path}.{number}" if path else str(number))
-    return found
+def _attachment(part: Part) -> Attachment:
+    return Attachment(
+        part_id=part.part_id,
+        file_name=part.file_name or part.content_id,  # Mailpit names a part that has no file name by its Content-ID
+        content_type=part.content_type,
+        content_id=part.content_id,
+        size=len(part.content),
+        md5=hashlib.md5(part.content).hexdigest(),
+        sha1=hashlib.sha1(part.content).hexdigest(),
+        sha256=hashlib.sha256(part.content).hexdigest(),
+    )
 
 
 def _snippet(text: str, html: str) -> str:

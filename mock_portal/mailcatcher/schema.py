@@ -43,7 +43,7 @@ def summary_json(message: MailMessage, read: bool) -> dict[str, Any]:
         "Username": "",
         "Tags": [],
         "Size": message.size,
-        "Attachments": len(message.attachments),
+        "Attachments": message.attachment_count,
         "Snippet": message.snippet,
     }
 

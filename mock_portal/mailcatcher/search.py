@@ -96,8 +96,8 @@ _CHECKS: dict[str, Callable[[MailMessage, str], bool]] = {
     "message-id:": lambda m, v: v.casefold() in m.message_id.casefold(),
     "tag:": lambda m, v: False,  # the catcher does not tag messages
     "is:tagged": lambda m, v: False,
-    "has:attachment": lambda m, v: bool(m.attachments),
-    "has:attachments": lambda m, v: bool(m.attachments),
+    "has:attachment": lambda m, v: m.attachment_count > 0,
+    "has:attachments": lambda m, v: m.attachment_count > 0,
     "after:": _after,
     "before:": _before,
     "": lambda m, v: v.casefold() in m.search_text,

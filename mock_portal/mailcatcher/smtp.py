@@ -11,7 +11,8 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from .message import new_id, unescape_utf8
+from .headers import split_head, unescape_utf8
+from .message import new_id
 from .store import MessageStore
 
 
@@ -31,7 +32,7 @@ class StoreHandler:
 
 def stamp_envelope(raw: bytes, mail_from: str, rcpt_tos: list[str]) -> bytes:
     """Add what Mailpit adds on receipt: Return-Path, a missing Message-Id, and hidden recipients as Bcc."""
-    head, body = _split(raw)
+    head, body = split_head(raw)
     headers = BytesHeaderParser(policy=policy.default).parsebytes(head)
 
     def values(name: str) -> list[str]:
@@ -51,15 +52,6 @@ def stamp_envelope(raw: bytes, mail_from: str, rcpt_tos: list[str]) -> bytes:
         head = _drop(head, b"bcc")
         added.append(b"Bcc: " + ", ".join(hidden + existing_bcc).encode("utf-8", "surrogateescape") + b"\r\n")
     return b"".join(added) + head + body
-
-
-def _split(raw: bytes) -> tuple[bytes, bytes]:
-    ends = [(raw.find(sep), len(sep) // 2) for sep in (b"\r\n\r\n", b"\n\n")]
-    found = [(at, keep) for at, keep in ends if at >= 0]
-    if not found:
-        return raw, b""
-    at, keep = min(found)
-    return raw[: at + keep], raw[at + keep :]
 
 
 def _drop(head: bytes, name: bytes) -> bytes:
