@@ -7,8 +7,7 @@ import errno
 import logging
 import socket
 import threading
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from flask import Flask
 from waitress import create_server
@@ -20,6 +19,7 @@ from . import create_app
 from .api_guard import is_loopback, portal_hosts
 from .db import new_session
 from .i18n import LOCALES
+from .lifecycle import Startable
 from .mailcatcher import MailCatcher, MailCatcherError, MessageStore
 from .mailcatcher.store import MAX_MESSAGES
 from .outbox import OutboxWorker
@@ -57,7 +57,7 @@ def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-class PortalStack:
+class PortalStack(Startable):
     """Portal, mail catcher and outbox worker, started and stopped together (`python -m mock_portal`, tests, demo).
 
     Ports may be 0 to pick free ones; the properties report the real ones once started. With `smtp_host` set,
@@ -67,6 +67,8 @@ class PortalStack:
     `demo_seed` replaces the demo scenario's seed (other names and numbers, the same cases); `demo_locale` (en, fr,
     ja) is the language the demo user's pages and emails are in.
     """
+
+    error = PortalStackError
 
     def __init__(
         self,
@@ -143,16 +145,10 @@ class PortalStack:
         """The demo sign-in, once seeded."""
         return self._demo
 
-    def start(self) -> Self:
-        """Start mail, the app, the demo, the outbox worker and the web server; on failure stop what started."""
-        if self._server is not None:
-            raise PortalStackError("this PortalStack is already running; stop() it first")
-        try:
-            self._start()
-        except BaseException:
-            self.stop()
-            raise
-        return self
+    @property
+    def running(self) -> bool:
+        """Whether the stack is serving: started and not stopped."""
+        return self._server is not None
 
     def _start(self) -> None:
         # Bind the portal's port first: a second copy started by mistake fails here, before it resets the database.
@@ -245,14 +241,3 @@ class PortalStack:
             engine = self.app.extensions.get("db_sessionmaker")
             if engine is not None:
                 engine.kw["bind"].dispose()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()

@@ -1,13 +1,15 @@
-"""An embedded mail catcher: SMTP in, Mailpit-compatible HTTP API v1 out, all in memory."""
+"""An embedded mail catcher: SMTP in, Mailpit-compatible HTTP API v1 out, all in memory.
+
+The API answers as Mailpit v1.30 does: messages (list, search, read status, delete), one message (JSON, source,
+headers, attachment parts by PartID), and application information. See api.py and message_api.py."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from types import TracebackType
-from typing import Self
 
 from aiosmtpd.controller import Controller
 
+from ..lifecycle import Startable
 from .api import create_mail_app
 from .smtp import start_smtp
 from .store import MessageStore
@@ -20,12 +22,20 @@ class MailCatcherError(RuntimeError):
     """The catcher could not start."""
 
 
-class MailCatcher:
+def _cannot_listen(protocol: str, host: str, port: int, error: Exception) -> MailCatcherError:
+    return MailCatcherError(
+        f"cannot listen for {protocol} on {host}:{port} ({error}); choose a free port, or 0 to let the system pick one"
+    )
+
+
+class MailCatcher(Startable):
     """Catches mail on an SMTP port and serves it on an HTTP port, like a tiny Mailpit.
 
     Ports may be 0 to pick free ones; after `start()` the properties report the real ports. The HTTP side answers
     only to a loopback Host, `host` and `allowed_hosts` (no DNS rebinding).
     """
+
+    error = MailCatcherError
 
     def __init__(
         self,
@@ -59,33 +69,21 @@ class MailCatcher:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.http_port}"
 
-    def start(self) -> Self:
-        """Start the SMTP server and the HTTP API; return self."""
-        if self._smtp is not None:
-            raise MailCatcherError("this MailCatcher is already running; stop() it first")
+    @property
+    def running(self) -> bool:
+        """Whether the catcher has started and not stopped."""
+        return self._smtp is not None
+
+    def _start(self) -> None:
         try:
             self._smtp = start_smtp(self.store, self.host, self._smtp_port)
         except OSError as error:
-            raise MailCatcherError(
-                f"cannot listen for SMTP on {self.host}:{self._smtp_port} ({error}); "
-                "choose a free port, or 0 to let the system pick one"
-            ) from error
-        try:
-            self._start_http()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def _start_http(self) -> None:
+            raise _cannot_listen("SMTP", self.host, self._smtp_port, error) from error
         try:
             app = create_mail_app(self.store, self.allowed_hosts)
             self._http = BackgroundServer(app, self.host, self._http_port)
         except (OSError, ValueError) as error:
-            raise MailCatcherError(
-                f"cannot listen for HTTP on {self.host}:{self._http_port} ({error}); "
-                "choose a free port, or 0 to let the system pick one"
-            ) from error
+            raise _cannot_listen("HTTP", self.host, self._http_port, error) from error
 
     def stop(self) -> None:
         """Stop both servers and free their ports; safe to call twice."""
@@ -95,14 +93,3 @@ class MailCatcher:
         if self._smtp is not None:
             smtp, self._smtp = self._smtp, None
             smtp.stop()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
