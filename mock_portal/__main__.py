@@ -3,191 +3,27 @@
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from types import FrameType
-from typing import Any, NoReturn
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import config as settings
-from . import create_app
+from . import cli_args, create_app
 from .config import ConfigError
 from .db import new_session
-from .i18n import LOCALES
 from .mailcatcher import MailCatcherError
-from .mailcatcher.store import MAX_MESSAGES
 from .models import OutboxEmail
 from .server import PortalStack, PortalStackError, url_host
 from .services.reminders import send_reminders
 
-ERRORS = "A bad flag or PORTAL_* variable exits 2 with one line naming it and the form it takes."
-
-
-def _env(name: str, default: str | None = None) -> str | None:
-    value = os.environ.get(name, "").strip()
-    return value or default
-
-
-class _Parser(argparse.ArgumentParser):
-    """Command-line mistakes are one line on stderr and exit 2, like every other configuration error."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
-
-
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number; use 0–65535 (0 picks a free port)") from None
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"{port} is not a port number; use 0–65535 (0 picks a free port)")
-    return port
-
-
-def _message_count(text: str) -> int:
-    if not text.strip().isdigit():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a count; use 0 (keep every message) or more")
-    return int(text)
-
-
-def _rule(key: str) -> Callable[[str], Any]:
-    """An argparse type from the config rule for `key`, so a flag is checked by the same words as its variable."""
-
-    def parse(text: str) -> Any:
-        try:
-            return settings.RULES[key](text)
-        except ValueError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-
-    parse.__name__ = key.lower()
-    return parse
-
-
-def _env_default(name: str, default: Any, parse: Callable[[str], Any]) -> Any:
-    """A flag's default from its environment twin, checked now, so a bad one is reported as the variable."""
-    text = _env(name)
-    if text is None:
-        return default
-    try:
-        return parse(text)
-    except (ValueError, argparse.ArgumentTypeError) as exc:
-        raise ConfigError(name, str(exc)) from None
-
-
-def _host_flag(parser: argparse.ArgumentParser, flag: str, variable: str, about: str) -> None:
-    """A flag naming an address to listen on, checked like SMTP_HOST (whether it resolves is found on binding)."""
-    parser.add_argument(
-        flag,
-        type=_rule("SMTP_HOST"),
-        metavar="HOST",
-        default=_env_default(variable, "127.0.0.1", _rule("SMTP_HOST")),
-        help=f"{about} [{variable}; 127.0.0.1]",
-    )
-
-
-def _switch(parser: argparse.ArgumentParser, flag: str, variable: str, about: str) -> None:
-    """An on/off flag whose variable takes the config's on and off words (a typo is an error, not "off")."""
-    default = _env_default(variable, False, _rule("TESTING"))
-    parser.add_argument(flag, action="store_true", default=default, help=f"{about} [{variable}=1]")
-
-
-def _add_common(parser: argparse.ArgumentParser) -> None:
-    _host_flag(parser, "--host", "PORTAL_HOST", "portal address")
-    parser.add_argument(
-        "--port",
-        type=_port,
-        metavar="PORT",
-        default=_env_default("PORTAL_PORT", 5000, _port),
-        help="portal port, 0 = any free [PORTAL_PORT; 5000]",
-    )
-    parser.add_argument(
-        "--smtp-port",
-        type=_port,
-        metavar="PORT",
-        default=_env_default("PORTAL_SMTP_PORT", 1025, _port),
-        help="port of the embedded SMTP catcher, or of --smtp-host [PORTAL_SMTP_PORT; 1025]",
-    )
-    parser.add_argument(
-        "--smtp-host",
-        type=_rule("SMTP_HOST"),
-        metavar="HOST",
-        default=_env_default("PORTAL_SMTP_HOST", None, _rule("SMTP_HOST")),
-        help="send mail to this SMTP server (e.g. a real Mailpit) instead of the embedded catcher [PORTAL_SMTP_HOST]",
-    )
-    parser.add_argument(
-        "--database-url",
-        type=_rule("DATABASE_URL"),
-        metavar="URL",
-        default=_env_default("PORTAL_DATABASE_URL", None, _rule("DATABASE_URL")),
-        help="SQLAlchemy URL [PORTAL_DATABASE_URL; sqlite file instance/portal.db]",
-    )
-
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line: `serve` (the default) and `reminders`."""
-    parser = _Parser(prog="python -m mock_portal", description=__doc__)
-    commands = parser.add_subparsers(dest="command", metavar="{serve,reminders}")
-
-    about = "run the portal, SMTP catcher and mail API with the demo account"
-    serve = commands.add_parser("serve", help=about, description=f"{about[0].upper()}{about[1:]}. {ERRORS}")
-    _add_common(serve)
-    _host_flag(serve, "--mail-host", "PORTAL_MAIL_HOST", "mail API and SMTP catcher address")
-    serve.add_argument(
-        "--mail-port",
-        type=_port,
-        metavar="PORT",
-        default=_env_default("PORTAL_MAIL_PORT", 8025, _port),
-        help="mail API and inbox port [PORTAL_MAIL_PORT; 8025]",
-    )
-    serve.add_argument(
-        "--mail-max-messages",
-        type=_message_count,
-        metavar="N",
-        default=_env_default("PORTAL_MAIL_MAX_MESSAGES", MAX_MESSAGES, _message_count),
-        help=f"the catcher keeps the newest N emails, as Mailpit does; 0 keeps all [PORTAL_MAIL_MAX_MESSAGES; {MAX_MESSAGES}]",
-    )
-    serve.add_argument(
-        "--demo-locale",
-        choices=LOCALES,
-        default=_env("PORTAL_DEMO_LOCALE"),
-        help="the language of the demo user's pages and emails [PORTAL_DEMO_LOCALE; the user's saved one, en]",
-    )
-    serve.add_argument(
-        "--mail-api-url",
-        type=_rule("PUBLIC_URL"),
-        metavar="URL",
-        default=_env_default("PORTAL_MAIL_API_URL", None, _rule("PUBLIC_URL")),
-        help="with --smtp-host: that server's API URL, to print [PORTAL_MAIL_API_URL]",
-    )
-    serve.add_argument(
-        "--allowed-hosts",
-        type=_rule("ALLOWED_HOSTS"),
-        default=_env_default("PORTAL_ALLOWED_HOSTS", [], _rule("ALLOWED_HOSTS")),
-        metavar="NAMES",
-        help="comma-separated host names, besides loopback, that the test API and mail API answer to "
-        "[PORTAL_ALLOWED_HOSTS]",
-    )
-    _switch(serve, "--testing", "PORTAL_TESTING", "mount the test-control API under /__test__/")
-    _switch(serve, "--keep-data", "PORTAL_KEEP_DATA", "keep the database instead of starting fresh")
-    serve.add_argument("--force", action="store_true", help="allow --testing on a --host other machines can reach")
-
-    about = "send the renewal reminders due today, once, and exit"
-    reminders = commands.add_parser("reminders", help=about, description=f"{about[0].upper()}{about[1:]}. {ERRORS}")
-    _add_common(reminders)
-    reminders.add_argument(
-        "--base-url",
-        type=_rule("PUBLIC_URL"),
-        metavar="URL",
-        default=_env_default("PORTAL_PUBLIC_URL", None, _rule("PUBLIC_URL")),
-        help="the portal's URL for the links in the emails [PORTAL_PUBLIC_URL; http://HOST:PORT]",
-    )
-    return parser
+    return cli_args.build_parser(description=__doc__)
 
 
 def serve(args: argparse.Namespace) -> int:
