@@ -18,6 +18,8 @@ import playwright
 from playwright.sync_api import Browser, Playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from automation.browser_options import BrowserOptions  # where its callers have always imported it from, too
+
 BrowserKind = Literal["explicit", "playwright", "system"]
 Which = Callable[[str], str | None]
 
@@ -78,10 +80,6 @@ _PLAYWRIGHT_LAYOUT: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"", "0", "false", "no", "off"}
-
-
 class BrowserNotFound(RuntimeError):
     """No usable Chromium: the message says what was tried and what to do."""
 
@@ -93,44 +91,6 @@ class BrowserChoice:
     kind: BrowserKind
     path: str
     how: str
-
-
-@dataclass(frozen=True)
-class BrowserOptions:
-    """How to get a browser: a local launch, a Playwright server, or a CDP endpoint."""
-
-    browser_path: str | None = None
-    connect: str | None = None
-    cdp: str | None = None
-    headed: bool = False
-    slowmo: float = 0
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> BrowserOptions:
-        """Read the RENEWALS_* twins of the CLI flags."""
-        env = os.environ if env is None else env
-        return cls(
-            browser_path=env.get("RENEWALS_BROWSER_PATH") or None,
-            connect=env.get("RENEWALS_CONNECT") or None,
-            cdp=env.get("RENEWALS_CDP") or None,
-            headed=_env_bool(env, "RENEWALS_HEADED"),
-            slowmo=_env_float(env, "RENEWALS_SLOWMO"),
-        )
-
-
-def _env_bool(env: Mapping[str, str], name: str) -> bool:
-    value = env.get(name, "").strip().lower()
-    if value in _TRUE | _FALSE:
-        return value in _TRUE
-    raise ValueError(f"{name}={env[name]!r} is not a yes/no value; use 1 or 0.")
-
-
-def _env_float(env: Mapping[str, str], name: str) -> float:
-    value = env.get(name, "").strip()
-    try:
-        return float(value) if value else 0.0
-    except ValueError:
-        raise ValueError(f"{name}={value!r} is not a number of milliseconds, e.g. 250.") from None
 
 
 def playwright_package_dir() -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from automation.browser import BrowserOptions
+from automation.browser_options import BrowserOptions
 
 if TYPE_CHECKING:  # loading a profile imports pydantic: only a run that uses one pays for it
     from automation.profile import PortalProfile
