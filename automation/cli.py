@@ -15,9 +15,23 @@ import typer
 from rich.console import Console
 
 from automation import report
-from automation.browser import BrowserOptions
+from automation.browser_options import BrowserOptions
+from automation.cli_options import (
+    DEFAULT_BASE_URL,
+    DEFAULT_MAILBOX_URL,
+    BaseUrl,
+    BrowserPath,
+    Cdp,
+    Connect,
+    Headed,
+    LocaleOpt,
+    MailboxUrl,
+    PortalProfileOpt,
+    RenewOptions,
+    with_renew_options,
+)
 from automation.selection import Selection, SelectionError, build_selection
-from automation.settings import RenewSettings, SettingsError, locale_profile, renew_settings
+from automation.settings import RenewSettings, SettingsError, locale_profile
 
 app = typer.Typer(
     name="renewals",
@@ -28,90 +42,6 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
-BROWSER = "Browser"
-PORTAL = "Portal"
-
-# Options shared by renew and bulk-renew; each has an environment-variable twin.
-BaseUrl = Annotated[str, typer.Option(envvar="RENEWALS_BASE_URL", help="The portal's address.", rich_help_panel=PORTAL)]
-MailboxUrl = Annotated[
-    str, typer.Option(envvar="RENEWALS_MAILBOX_URL", help="Mailpit-compatible mail API.", rich_help_panel=PORTAL)
-]
-Email = Annotated[
-    str | None, typer.Option(envvar="RENEWALS_EMAIL", help="Portal user's email (required).", rich_help_panel=PORTAL)
-]
-Password = Annotated[
-    str | None,
-    typer.Option(
-        envvar="RENEWALS_PASSWORD", help="Portal user's password (required).", show_default=False, rich_help_panel=PORTAL
-    ),
-]
-BrowserPath = Annotated[
-    str | None, typer.Option(envvar="RENEWALS_BROWSER_PATH", help="Chromium/Chrome executable to use.", rich_help_panel=BROWSER)
-]
-Connect = Annotated[
-    str | None,
-    typer.Option(envvar="RENEWALS_CONNECT", help="ws:// endpoint of a `playwright run-server`.", rich_help_panel=BROWSER),
-]
-Cdp = Annotated[
-    str | None,
-    typer.Option(
-        envvar="RENEWALS_CDP", help="http:// endpoint of a Chromium with --remote-debugging-port.", rich_help_panel=BROWSER
-    ),
-]
-Headed = Annotated[
-    bool, typer.Option("--headed", envvar="RENEWALS_HEADED", help="Show the browser window.", rich_help_panel=BROWSER)
-]
-Slowmo = Annotated[
-    float, typer.Option(envvar="RENEWALS_SLOWMO", min=0, help="Milliseconds to pause between actions.", rich_help_panel=BROWSER)
-]
-RenewNow = Annotated[
-    bool,
-    typer.Option(envvar="RENEWALS_RENEW_NOW", help="Tick Renew now at checkout for early renewals."),
-]
-StorageState = Annotated[
-    Path | None,
-    typer.Option(
-        envvar="RENEWALS_STORAGE_STATE",
-        help="Saved sign-in to reuse and update; by default .renewals/HOST-PORT-EMAIL.json.",
-        dir_okay=False,
-    ),
-]
-PortalProfileOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--portal-profile",
-        envvar="RENEWALS_PORTAL_PROFILE",
-        metavar="PATH",
-        help="The portal's profile (TOML: its names, labels, date and money formats), or a shipped one's name; "
-        "default: the mock portal in English (mock-en).",
-        rich_help_panel=PORTAL,
-    ),
-]
-LocaleOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--locale",
-        envvar="RENEWALS_LOCALE",
-        metavar="LOCALE",
-        help="The portal's language: en, fr or ja. Picks that language's bundled profile (unless --portal-profile "
-        "names one) and the browser's locale.",
-        rich_help_panel=PORTAL,
-    ),
-]
-JsonOut = Annotated[bool, typer.Option("--json", envvar="RENEWALS_JSON", help="Print the result as JSON instead of tables.")]
-Trace = Annotated[
-    Path | None,
-    typer.Option(
-        envvar="RENEWALS_TRACE",
-        help="Write a Playwright trace (.zip) here; open it with `playwright show-trace`.",
-        dir_okay=False,
-    ),
-]
-
-DEFAULT_BASE_URL = "http://127.0.0.1:5000"
-DEFAULT_MAILBOX_URL = "http://127.0.0.1:8025"
-
-
 def _selection(numbers: list[str] | None, **filters: object) -> Selection:
     try:
         return build_selection(numbers or [], **filters)  # type: ignore[arg-type]
@@ -119,9 +49,9 @@ def _selection(numbers: list[str] | None, **filters: object) -> Selection:
         raise typer.BadParameter(str(error), param_hint=error.hint) from None
 
 
-def _settings(**options: object) -> RenewSettings:
+def _settings(options: RenewOptions) -> RenewSettings:
     try:
-        return renew_settings(**options)  # type: ignore[arg-type]
+        return options.settings()
     except SettingsError as error:
         raise typer.BadParameter(str(error), param_hint=error.hint) from None
 
@@ -154,36 +84,19 @@ def _renew(settings: RenewSettings, selection: Selection, *, bulk: bool) -> None
 
 
 @app.command()
+@with_renew_options
 def renew(
     numbers: Annotated[list[str], typer.Argument(metavar="NUMBER", help="12-digit subscription numbers; each is its own order.")],
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    email: Email = None,
-    password: Password = None,
-    mailbox_url: MailboxUrl = DEFAULT_MAILBOX_URL,
-    browser_path: BrowserPath = None,
-    connect: Connect = None,
-    cdp: Cdp = None,
-    headed: Headed = False,
-    slowmo: Slowmo = 0,
-    renew_now: RenewNow = True,
-    storage_state: StorageState = None,
-    json_output: JsonOut = False,
-    trace: Trace = None,
-    portal_profile: PortalProfileOpt = None,
-    locale: LocaleOpt = None,
+    *,
+    options: RenewOptions,
 ) -> None:
     """Renew subscriptions one at a time with their Renew button; check dates and the one email per order."""
     selection = _selection(numbers)
-    settings = _settings(
-        base_url=base_url, mailbox_url=mailbox_url, email=email, password=password,
-        browser=BrowserOptions(browser_path=browser_path, connect=connect, cdp=cdp, headed=headed, slowmo=slowmo),
-        renew_now=renew_now, storage_state=storage_state, json=json_output, trace=trace, portal_profile=portal_profile,
-        locale=locale,
-    )  # fmt: skip
-    _renew(settings, selection, bulk=False)
+    _renew(_settings(options), selection, bulk=False)
 
 
 @app.command("bulk-renew")
+@with_renew_options
 def bulk_renew(
     numbers: Annotated[
         list[str] | None,
@@ -205,31 +118,12 @@ def bulk_renew(
     all_eligible: Annotated[
         bool, typer.Option("--all-eligible", envvar="RENEWALS_ALL_ELIGIBLE", help="Renew every subscription the bulk page lists.")
     ] = False,
-    base_url: BaseUrl = DEFAULT_BASE_URL,
-    email: Email = None,
-    password: Password = None,
-    mailbox_url: MailboxUrl = DEFAULT_MAILBOX_URL,
-    browser_path: BrowserPath = None,
-    connect: Connect = None,
-    cdp: Cdp = None,
-    headed: Headed = False,
-    slowmo: Slowmo = 0,
-    renew_now: RenewNow = True,
-    storage_state: StorageState = None,
-    json_output: JsonOut = False,
-    trace: Trace = None,
-    portal_profile: PortalProfileOpt = None,
-    locale: LocaleOpt = None,
+    *,
+    options: RenewOptions,
 ) -> None:
     """Renew many subscriptions through Bulk actions › Renew: by numbers, by a filter, or --all-eligible."""
     selection = _selection(numbers, csn=csn, currency=currency, payment_method=payment_method, all_eligible=all_eligible)
-    settings = _settings(
-        base_url=base_url, mailbox_url=mailbox_url, email=email, password=password,
-        browser=BrowserOptions(browser_path=browser_path, connect=connect, cdp=cdp, headed=headed, slowmo=slowmo),
-        renew_now=renew_now, storage_state=storage_state, json=json_output, trace=trace, portal_profile=portal_profile,
-        locale=locale,
-    )  # fmt: skip
-    _renew(settings, selection, bulk=True)
+    _renew(_settings(options), selection, bulk=True)
 
 
 @app.command()
