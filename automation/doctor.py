@@ -156,19 +156,22 @@ def port(name: str, number: int) -> Check:
 def portal(base_url: str) -> Check:
     """The portal at --base-url answers its sign-in page."""
     problem = endpoints.portal_problem(base_url)
-    if problem:
-        what, _, fix = problem.partition(" — ")
-        return Check("Portal", False, what, fix or "check --base-url / RENEWALS_BASE_URL")
-    return Check("Portal", True, f"{base_url} answers /login")
+    return _service_check("Portal", problem, f"{base_url} answers /login", "check --base-url / RENEWALS_BASE_URL")
 
 
 def mailbox(mailbox_url: str) -> Check:
     """The Mailpit-compatible API at --mailbox-url lists messages."""
     problem = endpoints.mailbox_problem(mailbox_url)
-    if problem:
-        what, _, fix = problem.partition(" — ")
-        return Check("Mailbox", False, what, fix or "check --mailbox-url / RENEWALS_MAILBOX_URL")
-    return Check("Mailbox", True, f"{mailbox_url} answers /api/v1/messages")
+    fix = "check --mailbox-url / RENEWALS_MAILBOX_URL"
+    return _service_check("Mailbox", problem, f"{mailbox_url} answers /api/v1/messages", fix)
+
+
+def _service_check(label: str, problem: str | None, answers: str, fix: str) -> Check:
+    """A service's Check from its endpoints problem ("what — fix"), `fix` when the problem names none."""
+    if not problem:
+        return Check(label, True, answers)
+    what, _, named_fix = problem.partition(" — ")
+    return Check(label, False, what, named_fix or fix)
 
 
 def test_api(base_url: str) -> Check:

@@ -90,33 +90,49 @@ def smtp_banner(port: int, host: str = "127.0.0.1", timeout: float = 1.0) -> str
         return ""
 
 
+@dataclass(frozen=True)
+class _Service:
+    """A service the harness needs: the flag that locates it and the page that shows it is there."""
+
+    name: str
+    flag: str
+    env: str
+    path: str  # answers 200 when the service is there
+    what: str  # what a 200 there proves it is
+    absent_fix: str
+
+
+_PORTAL = _Service("portal", "--base-url", "RENEWALS_BASE_URL", "/login", "the portal", SERVE_HINT)
+_MAILBOX = _Service(
+    "mailbox", "--mailbox-url", "RENEWALS_MAILBOX_URL", "/api/v1/messages?limit=1", "a Mailpit API",
+    f"{SERVE_HINT}, or point --mailbox-url at a Mailpit",
+)  # fmt: skip
+
+
+def _problem(service: _Service, url: str) -> str | None:
+    if urlparse(url).scheme not in {"http", "https"}:
+        return f"{service.flag} {url!r} must start with http:// or https://"
+    answer = http_get(url.rstrip("/") + service.path)
+    if answer.status is None:
+        return f"no {service.name} at {url} ({answer.error}) — {service.absent_fix}"
+    if answer.status == 421:  # the test and mail APIs answer only the host names they were told
+        return f"{url} refused its host name: {error_message(answer) or 'HTTP 421'} — {allow_host_fix(url)}"
+    if answer.status != 200:
+        return (
+            f"{url}{service.path.split('?')[0]} answered HTTP {answer.status}, so that is not {service.what} — "
+            f"check {service.flag} / {service.env}"
+        )
+    return None
+
+
 def portal_problem(base_url: str) -> str | None:
     """Why the portal at base_url can't be used, or None when its sign-in page answers."""
-    if urlparse(base_url).scheme not in {"http", "https"}:
-        return f"--base-url {base_url!r} must start with http:// or https://"
-    answer = http_get(base_url.rstrip("/") + "/login")
-    if answer.status is None:
-        return f"no portal at {base_url} ({answer.error}) — {SERVE_HINT}"
-    if answer.status != 200:
-        return f"{base_url}/login answered HTTP {answer.status}, so that is not the portal — check --base-url / RENEWALS_BASE_URL"
-    return None
+    return _problem(_PORTAL, base_url)
 
 
 def mailbox_problem(mailbox_url: str) -> str | None:
     """Why the Mailpit-compatible API at mailbox_url can't be used, or None when it lists messages."""
-    if urlparse(mailbox_url).scheme not in {"http", "https"}:
-        return f"--mailbox-url {mailbox_url!r} must start with http:// or https://"
-    answer = http_get(mailbox_url.rstrip("/") + "/api/v1/messages?limit=1")
-    if answer.status is None:
-        return f"no mailbox at {mailbox_url} ({answer.error}) — {SERVE_HINT}, or point --mailbox-url at a Mailpit"
-    if answer.status == 421:
-        return f"{mailbox_url} refused its host name: {error_message(answer) or 'HTTP 421'} — {allow_host_fix(mailbox_url)}"
-    if answer.status != 200:
-        return (
-            f"{mailbox_url}/api/v1/messages answered HTTP {answer.status}, so that is not a Mailpit API — "
-            "check --mailbox-url / RENEWALS_MAILBOX_URL"
-        )
-    return None
+    return _problem(_MAILBOX, mailbox_url)
 
 
 def require(base_url: str, mailbox_url: str) -> None:
