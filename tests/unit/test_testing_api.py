@@ -506,17 +506,27 @@ def test_openapi_describes_every_endpoint(client: FlaskClient) -> None:
         ("/__test__/faults", "put"),
         ("/__test__/faults", "delete"),
     }
-    spec_fields = spec["components"]["schemas"]["SubscriptionSpec"]["properties"].keys()
+    schemas = spec["components"]["schemas"]
+    spec_fields = schemas["SubscriptionSpec"]["properties"].keys()
     assert {"product", "csn", "currency", "payment_method", "term", "seats", "status", "auto_renew",
             "renewal_date", "renewal_in_days", "anchor_day"} <= spec_fields  # fmt: skip
     for answer in ("CreatedAccount", "SubscriptionState"):
-        schema = spec["components"]["schemas"][answer]
-        item = schema["properties"]["subscriptions"]["items"] if answer == "CreatedAccount" else schema
+        schema = schemas[answer]
+        item = resolved(schemas, schema["properties"]["subscriptions"]["items"]) if answer == "CreatedAccount" else schema
         assert "anchor_day" in item["required"] and item["properties"]["anchor_day"]["type"] == "integer", answer
-    schemas = spec["components"]["schemas"]
-    assert schemas["UserSpec"]["properties"]["locale"]["enum"] == ["en", "fr", "ja"]
-    created_user = schemas["CreatedAccount"]["properties"]["users"]["items"]
+    assert resolved(schemas, schemas["UserSpec"]["properties"]["locale"])["enum"] == ["en", "fr", "ja"]
+    created_user = resolved(schemas, schemas["CreatedAccount"]["properties"]["users"]["items"])
     assert "locale" in created_user["required"] and created_user["properties"]["locale"]["enum"] == ["en", "fr", "ja"]
+
+
+def resolved(schemas: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` with its $ref followed and, if it may be null, the other branch."""
+    if "$ref" in schema:
+        return resolved(schemas, schemas[schema["$ref"].removeprefix("#/components/schemas/")])
+    if "anyOf" in schema:
+        (value,) = [branch for branch in schema["anyOf"] if branch != {"type": "null"}]
+        return resolved(schemas, value)
+    return schema
 
 
 TEST_PATHS = [
