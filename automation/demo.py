@@ -12,9 +12,9 @@ from typing import Any
 from playwright.sync_api import Page, ViewportSize, sync_playwright
 
 from .browser import BrowserOptions, launch_browser
+from .clients import Mailbox
 from .flows import RULE_ONE_EMAIL, RenewalResult, RuleBroken, renew_many, renew_one
 from .local_portal import LocalPortal
-from .mailbox import Mailbox
 from .narration import Narration, narration
 from .pages.inbox import InboxPage
 from .profile import PortalProfile, default_profile

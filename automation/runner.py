@@ -13,8 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 
 from automation import endpoints
 from automation.browser import BrowserNotFound, BrowserOptions, launch_browser
+from automation.clients import Mailbox
 from automation.flows import FlowError, RenewalResult, RuleBroken, group_filter, renew_many, renew_one
-from automation.mailbox import Mailbox
 from automation.selection import Selection
 from automation.settings import RenewSettings
 

@@ -6,25 +6,19 @@ reuses it. Sign-in and account creation happen before the clock starts."""
 
 from __future__ import annotations
 
-import importlib
 import json
-import re
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from automation.admin import AccountData, PortalAdmin
 from automation.browser import BrowserOptions, launch_browser
+from automation.clients import AccountData, Mailbox, PortalAdmin
 from automation.flows import RenewalResult, renew_many, renew_one, sign_in
-from automation.mailbox import Mailbox
+from benchmarks.browser_probes import Run, StepClock, driver_calls, flow_steps, record_documents
 from benchmarks.common import Figure, Part, Target, load, median
 from mock_portal.server import PortalStack
 
@@ -79,6 +73,8 @@ class Harness:
             self._browser.close()
         if self._pw is not None:
             self._pw.stop()
+        self.admin.close()
+        self.mailbox.close()
         self.stack.stop()
 
     @contextmanager
@@ -112,69 +108,6 @@ def harness() -> Iterator[Harness]:
             running.stop()
 
 
-def record_documents(page: Page) -> list[str]:
-    """Every main-frame document request the page makes from now on, as "METHOD /path"."""
-    seen: list[str] = []
-
-    def on_request(request: Request) -> None:
-        if request.is_navigation_request() and request.frame == page.main_frame:
-            seen.append(f"{request.method} {urlsplit(request.url).path}")
-
-    page.on("request", on_request)
-    return seen
-
-
-@contextmanager
-def driver_calls() -> Iterator[Counter[str]]:
-    """Count, by method, the calls this process makes to Playwright's driver: each is a round trip to the browser
-    (the driver's fire-and-forget `__waitInfo__` log messages are left out).
-
-    This reaches into Playwright's transport (a diagnostic only); if that has moved, the count stays empty."""
-    counts: Counter[str] = Counter()
-    transport = None
-    for name in ("playwright._impl.transport", "playwright._impl._transport"):
-        try:
-            transport = importlib.import_module(name).PipeTransport
-            break
-        except (ImportError, AttributeError):
-            continue
-    if transport is None:
-        yield counts
-        return
-    original = transport.send
-
-    def send(self: Any, message: dict[str, Any]) -> None:
-        method = str(message.get("method", "?"))
-        if not method.startswith("__"):
-            counts[method] += 1
-        original(self, message)
-
-    transport.send = send
-    try:
-        yield counts
-    finally:
-        transport.send = original
-
-
-@dataclass
-class Run:
-    """One timed run: wall seconds, the flow's own step times, the documents loaded, the driver calls made."""
-
-    seconds: float
-    steps: dict[str, float] = field(default_factory=dict)
-    documents: list[str] = field(default_factory=list)
-    calls: Counter[str] = field(default_factory=Counter)
-
-
-def _steps(result: RenewalResult) -> dict[str, float]:
-    """The flow's step durations with subscription numbers taken out of the names ("renew 1234…" → "renew")."""
-    steps: dict[str, float] = {}
-    for name, seconds in result.durations.items():
-        key = re.sub(r" [0-9]{12}$", "", name)
-        steps[key] = steps.get(key, 0.0) + seconds
-    return steps
-
-
 def _timed_flow(h: Harness, size: int, flow: Callable[[Page, AccountData, Path], RenewalResult]) -> tuple[Run, RenewalResult]:
     """Run `flow` on a fresh account of `size` signed in by storage state, timing it and counting what it loads."""
     account, state = h.signed_in_account(size)
@@ -185,7 +118,7 @@ def _timed_flow(h: Harness, size: int, flow: Callable[[Page, AccountData, Path],
             started = time.perf_counter()
             result = flow(page, account, state)
             seconds = time.perf_counter() - started
-    return Run(seconds, _steps(result), documents, calls), result
+    return Run(seconds, flow_steps(result), documents, calls), result
 
 
 def flow_once(h: Harness, settle: float = EMAIL_SETTLE) -> Run:
@@ -211,7 +144,7 @@ def floor_once(h: Harness) -> Run:
     with h.context() as context:
         page = context.new_page()
         documents = record_documents(page)
-        steps = _StepClock()  # named as the flow's steps, to show where the flow spends more
+        steps = StepClock()  # named as the flow's steps, to show where the flow spends more
         with driver_calls() as calls:
             with steps("sign in"):
                 context.add_cookies(cookies)
@@ -227,24 +160,6 @@ def floor_once(h: Harness) -> Run:
             with steps("read dates after"):
                 page.goto(base + "/subscriptions")
     return Run(sum(steps.seconds.values()), steps.seconds, documents, calls)
-
-
-class _StepClock:
-    """Times named blocks back to back: `with clock("name"): …`."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-        self._name = ""
-
-    def __call__(self, name: str) -> _StepClock:
-        self._name = name
-        return self
-
-    def __enter__(self) -> None:
-        self._started = time.perf_counter()
-
-    def __exit__(self, *_: object) -> None:
-        self.seconds[self._name] = time.perf_counter() - self._started
 
 
 def bulk_once(h: Harness, size: int) -> Run:

@@ -4,16 +4,14 @@ as a browser would send it: sign in through the form, Renew (POST /cart), open t
 from __future__ import annotations
 
 import html
-import http.cookiejar
-import json
 import re
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
 
-from automation.admin import AccountData, PortalAdmin
+import httpx
+
+from automation.clients import Mailbox, PortalAdmin
 from benchmarks.common import Figure, Part, Target, load, median, percentile
 
 P95_TARGET = Target("<", 300, "ms")
@@ -21,13 +19,6 @@ POLL_SECONDS = 0.005  # the resolution of the measurement: how often the mail AP
 EMAIL_DEADLINE = 10.0
 REQUEST_TIMEOUT = 10.0
 _HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
-
-
-class _KeepRedirects(urllib.request.HTTPRedirectHandler):
-    """Hand 3xx answers back instead of following them: the checkout's Location names the orders."""
-
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
 
 
 @dataclass(frozen=True)
@@ -43,19 +34,13 @@ class FormClient:
     """A cookie-keeping HTTP client that posts forms with their hidden fields, as a browser does."""
 
     def __init__(self, base_url: str) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _KeepRedirects()
-        )
+        # 3xx answers come back as they are: the checkout's Location names the orders.
+        self.http = httpx.Client(base_url=base_url.rstrip("/"), timeout=REQUEST_TIMEOUT, trust_env=False)
 
     def request(self, path: str, form: dict[str, str] | None = None) -> Answer:
         """GET `path`, or POST `form` to it; 3xx answers are returned, not followed."""
-        data = None if form is None else urllib.parse.urlencode(form).encode()
-        try:
-            with self.opener.open(self.base_url + path, data=data, timeout=REQUEST_TIMEOUT) as response:
-                return Answer(response.status, response.headers.get("Location", ""), response.read().decode())
-        except urllib.error.HTTPError as answer:
-            return Answer(answer.code, answer.headers.get("Location", ""), answer.read().decode("utf-8", "replace"))
+        response = self.http.get(path) if form is None else self.http.post(path, data=form)
+        return Answer(response.status_code, response.headers.get("Location", ""), response.text)
 
     def hidden_fields(self, path: str) -> dict[str, str]:
         """GET a page and return its hidden inputs (csrf_token, checkout_token, …)."""
@@ -72,13 +57,7 @@ class FormClient:
             raise RuntimeError(f"signing in as {email} answered {answer.status}, not 302")
 
 
-def _seen(mail_api: str, order: str) -> bool:
-    query = urllib.parse.urlencode({"query": f'subject:"Order confirmation {order}"'})
-    with urllib.request.urlopen(f"{mail_api}/api/v1/search?{query}", timeout=REQUEST_TIMEOUT) as response:
-        return int(json.loads(response.read()).get("messages_count", 0)) > 0
-
-
-def one_checkout(client: FormClient, mail_api: str, number: str) -> tuple[float, float]:
+def one_checkout(client: FormClient, mailbox: Mailbox, number: str) -> tuple[float, float]:
     """Renew `number` and place the order; return (ms until the email is searchable, ms the POST /checkout took)."""
     fields = client.hidden_fields("/subscriptions")
     added = client.request("/cart", {"csrf_token": fields["csrf_token"], "subscription": number})
@@ -91,14 +70,11 @@ def one_checkout(client: FormClient, mail_api: str, number: str) -> tuple[float,
     started = time.perf_counter()
     placed = client.request("/checkout", form)
     answered = time.perf_counter()
-    orders = urllib.parse.parse_qs(urllib.parse.urlsplit(placed.location).query).get("orders", [""])[0].split(",")
+    orders = parse_qs(urlsplit(placed.location).query).get("orders", [""])[0].split(",")
     if placed.status != 303 or not orders[0]:
         raise RuntimeError(f"Place order for {number} answered {placed.status} (Location {placed.location!r}), not 303")
-    deadline = started + EMAIL_DEADLINE
-    while not _seen(mail_api, orders[0]):
-        if time.perf_counter() > deadline:
-            raise RuntimeError(f"no confirmation email for order {orders[0]} within {EMAIL_DEADLINE:g} s")
-        time.sleep(POLL_SECONDS)
+    query = f'subject:"Order confirmation {orders[0]}"'
+    mailbox.wait_for(query, 1, timeout=EMAIL_DEADLINE - (time.perf_counter() - started), settle=0, poll=POLL_SECONDS)
     return (time.perf_counter() - started) * 1000, (answered - started) * 1000
 
 
@@ -106,16 +82,17 @@ def measure(base_url: str, mail_api: str, checkouts: int) -> Part:
     """Part 5: p50 and p95 of the Place order → searchable email latency over `checkouts` single-renewal orders."""
     part = Part(5, "Email delivery latency (plain HTTP, no browser)", load_before=load())
     started = time.perf_counter()
-    account: AccountData = PortalAdmin(base_url).create_account(
-        [{"renewal_in_days": -10, "term": "annual", "payment_method": "credit_card"}] * checkouts
-    )
+    with PortalAdmin(base_url) as admin:
+        account = admin.create_account([{"renewal_in_days": -10, "term": "annual", "payment_method": "credit_card"}] * checkouts)
     client = FormClient(base_url)
     client.sign_in(account.user.email, account.user.password)
     latencies, posts = [], []
-    for number in account.numbers:
-        latency, post = one_checkout(client, mail_api, number)
-        latencies.append(latency)
-        posts.append(post)
+    with Mailbox(mail_api, timeout=REQUEST_TIMEOUT) as mailbox:
+        for number in account.numbers:
+            latency, post = one_checkout(client, mailbox, number)
+            latencies.append(latency)
+            posts.append(post)
+    client.http.close()
     after = load()
     p50, p95 = percentile(latencies, 50), percentile(latencies, 95)
     part.figures += [

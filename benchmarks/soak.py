@@ -18,25 +18,27 @@ import os
 import re
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
-MAX_GROWTH = 0.10  # RSS growth after warm-up the soak accepts
+from automation.clients import AccountData, ClientError, Mailbox, MessageNotFound, PortalAdmin
+from benchmarks.portal_process import Portal
+from benchmarks.soak_figures import Report, Tally
+
 MAX_DURATION = 300.0  # `make soak` is bounded
+T = TypeVar("T")
 ACCOUNT_SIZE = 400  # renewable subscriptions per soak account; a worker takes a new account when one runs out
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"')
-_URL = re.compile(r"^\s+(Portal|Mail API):\s+(\S+)", re.M)
 
 
 def _env_float(name: str, default: float) -> float:
@@ -51,116 +53,6 @@ class UnexpectedAnswer(Exception):
     """A step got a status it doesn't expect; counted as an error."""
 
 
-@dataclass
-class Tally:
-    """What the workers did: every request's latency and outcome, and the errors seen, by kind."""
-
-    latencies: list[float] = field(default_factory=list)
-    statuses: Counter[str] = field(default_factory=Counter)
-    errors: Counter[str] = field(default_factory=Counter)
-    work: Counter[str] = field(default_factory=Counter)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def record(self, method: str, status: int | str, seconds: float) -> None:
-        with self.lock:
-            self.latencies.append(seconds)
-            self.statuses[f"{method} {status}"] += 1
-
-    def error(self, what: str) -> None:
-        with self.lock:
-            self.errors[what[:160]] += 1
-
-    def done(self, kind: str) -> None:
-        with self.lock:
-            self.work[kind] += 1
-
-
-@dataclass(frozen=True)
-class Report:
-    """The soak's figures, as printed and written to JSON."""
-
-    seconds: float
-    workers: int
-    requests: int
-    errors: int
-    p95_ms: float
-    median_ms: float
-    rss_start_mib: float
-    rss_warm_mib: float
-    rss_end_mib: float
-    rss_max_mib: float
-    growth: float
-    work: dict[str, int]
-    statuses: dict[str, int]
-    error_kinds: dict[str, int]
-
-    @property
-    def ok(self) -> bool:
-        return self.errors == 0 and self.growth < MAX_GROWTH
-
-    def lines(self) -> list[str]:
-        verdict = "OK" if self.ok else "FAILED"
-        lines = [
-            f"Soak {verdict}: {self.requests} requests in {self.seconds:.0f} s by {self.workers} workers, "
-            f"{self.errors} errors, p95 {self.p95_ms:.1f} ms (median {self.median_ms:.1f} ms)",
-            f"  portal RSS: start {self.rss_start_mib:.1f} MiB, after warm-up {self.rss_warm_mib:.1f} MiB, "
-            f"end {self.rss_end_mib:.1f} MiB (max {self.rss_max_mib:.1f}); growth after warm-up "
-            f"{self.growth * 100:+.1f} % (must be < {MAX_GROWTH * 100:.0f} %)",
-            "  work done: " + ", ".join(f"{kind} {count}" for kind, count in sorted(self.work.items())),
-            "  answers: " + ", ".join(f"{key} ×{count}" for key, count in sorted(self.statuses.items())),
-        ]
-        lines += [f"  error ×{count}: {what}" for what, count in self.error_kinds.items()]
-        return lines
-
-
-class Portal:
-    """`python -m mock_portal --testing` on free loopback ports, its URLs read from its start-up summary."""
-
-    def __init__(self, workdir: Path) -> None:
-        command = [
-            sys.executable, "-m", "mock_portal", "serve", "--testing", "--host", "127.0.0.1", "--port", "0",
-            "--smtp-port", "0", "--mail-port", "0", "--database-url", f"sqlite:///{workdir}/soak.db",
-        ]  # fmt: skip
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-        self.base_url, self.mail_url = self._urls()
-
-    def _urls(self) -> tuple[str, str]:
-        assert self.process.stdout is not None
-        found: dict[str, str] = {}
-        seen: list[str] = []
-        for line in self.process.stdout:
-            seen.append(line)
-            if match := _URL.match(line):
-                found[match.group(1)] = match.group(2).removesuffix("/api/v1/")
-            if "Press Ctrl-C" in line:
-                break
-        if set(found) != {"Portal", "Mail API"}:
-            self.stop()
-            raise SystemExit("error: the portal did not start:\n" + "".join(seen[-20:]))
-        threading.Thread(target=self._drain, daemon=True).start()
-        return found["Portal"], found["Mail API"]
-
-    def _drain(self) -> None:
-        assert self.process.stdout is not None
-        for _ in self.process.stdout:
-            pass
-
-    def rss_mib(self) -> float:
-        """The portal process's resident set size now (Linux /proc)."""
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        raise RuntimeError("no VmRSS in /proc: the soak measures memory on Linux only")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
-
 class Worker:
     """One client: its own cookies, its own soak account, a turn at each kind of work."""
 
@@ -171,9 +63,10 @@ class Worker:
         # failed sign-ins per address, and they must not lock out the users at 127.0.0.1.
         elsewhere = httpx.HTTPTransport(local_address=f"127.0.0.{2 + number % 250}")
         self.stranger_web = httpx.Client(base_url=portal.base_url, timeout=30, transport=elsewhere)
-        self.mail = httpx.Client(base_url=portal.mail_url, timeout=30)
+        self.admin = PortalAdmin(portal.base_url, timeout=30)
+        self.mail = Mailbox(portal.mail_url, timeout=30)
         self.strangers = itertools.count()
-        self.account: dict[str, Any] = {}
+        self.account: AccountData | None = None
         self.renewable: list[str] = []
 
     def call(self, client: httpx.Client, method: str, path: str, expect: tuple[int, ...], **kwargs: Any) -> httpx.Response:
@@ -188,28 +81,36 @@ class Worker:
             raise UnexpectedAnswer(f"{method} {path.split('?')[0]}: {response.status_code}, expected {expect}")
         return response
 
+    def api(self, method: str, call: Callable[[], T]) -> T:
+        """One request of the test-control or mail API through the harness's clients, timed as `call` times a page's."""
+        started = time.perf_counter()
+        try:
+            result = call()
+        except ClientError as exc:
+            self.tally.record(method, exc.status or type(exc).__name__, time.perf_counter() - started)
+            raise UnexpectedAnswer(str(exc)) from exc
+        self.tally.record(method, "2xx", time.perf_counter() - started)
+        return result
+
     def form(self, path: str, client: httpx.Client | None = None) -> dict[str, str]:
         """The hidden fields (CSRF token and the like) of the page at `path`."""
         page = self.call(client or self.web, "GET", path, (200,)).text
         return dict(_HIDDEN.findall(page))
 
     def new_account(self) -> None:
-        spec = {
-            "country": "US",
-            "today": "2027-01-01",
-            "users": [{"email": f"soak-{self.number}-{secrets.token_hex(4)}@soak.example"}],
-            "subscriptions": [{"renewal_in_days": 20, "status": "active"} for _ in range(ACCOUNT_SIZE)],
-        }
-        created = self.call(self.web, "POST", "/__test__/accounts", (201,), json=spec).json()
-        self.account = created
-        self.renewable = [s["number"] for s in created["subscriptions"]]
+        users = [{"email": f"soak-{self.number}-{secrets.token_hex(4)}@soak.example"}]
+        subscriptions = [{"renewal_in_days": 20, "status": "active"}] * ACCOUNT_SIZE
+        create = partial(self.admin.create_account, subscriptions, country="US", today="2027-01-01", users=users)
+        self.account = self.api("POST", create)
+        self.renewable = list(self.account.numbers)
         self.tally.done("accounts")
 
     def sign_in(self) -> None:
-        if not self.account:
+        if self.account is None:
             self.new_account()
-        user = self.account["users"][0]
-        fields = self.form("/login") | {"email": user["email"], "password": user["password"]}
+        assert self.account is not None
+        user = self.account.user
+        fields = self.form("/login") | {"email": user.email, "password": user.password}
         self.call(self.web, "POST", "/login", (302, 303), data=fields)
 
     def sign_out(self) -> None:
@@ -246,12 +147,15 @@ class Worker:
         self.tally.done("renewals")
 
     def read_mail(self) -> None:
-        listing = self.call(self.mail, "GET", "/api/v1/messages?limit=5", (200,)).json()
-        for message in listing["messages"][:2]:  # 404: another worker cleared the mailbox since the listing
-            self.call(self.mail, "GET", f"/api/v1/message/{message['ID']}", (200, 404))
-        self.call(self.mail, "GET", "/api/v1/search?query=subject:order", (200,))
-        if listing["total"] > 200:  # as a tester's suite clears its mailbox between runs
-            self.call(self.mail, "DELETE", "/api/v1/messages", (200,))
+        for message in self.api("GET", partial(self.mail.list, limit=5))[:2]:
+            try:
+                self.api("GET", partial(self.mail.get, message.id))
+            except UnexpectedAnswer as exc:
+                if not isinstance(exc.__cause__, MessageNotFound):  # a 404: another worker cleared the mailbox since
+                    raise
+        self.api("GET", partial(self.mail.search, "subject:order"))
+        if self.api("GET", self.mail.count) > 200:  # as a tester's suite clears its mailbox between runs
+            self.api("DELETE", self.mail.delete_all)
         self.tally.done("mail reads")
 
     def run(self) -> None:
@@ -267,7 +171,7 @@ class Worker:
             except Exception as exc:  # an answer not shaped as expected (no Location, not JSON): an error, not a crash
                 self.tally.error(f"{kind.__name__}: {type(exc).__name__}: {exc}")
                 self.web.cookies.clear()
-        for client in (self.web, self.stranger_web, self.mail):
+        for client in (self.web, self.stranger_web, self.admin, self.mail):
             client.close()
 
 

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from threading import Event
 
-from ..mailbox import Mailbox, MailboxError, MailboxTimeout, UnexpectedMessages
+from ..clients import Mailbox, MailboxError, MailboxTimeout, UnexpectedMessages
 from ..pages import CartLine, ConfirmedLine, ConfirmedOrder, SubscriptionRow
 from ..profile import PortalProfile, default_profile
 from ..rules import MAX_PER_CHECKOUT, TERM_MONTHS, date_in_force, possible_term_ends

@@ -14,7 +14,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from ..mailbox import Mailbox
+from ..clients import Mailbox
 from ..pages import (
     BulkGroup,
     BulkRenewPage,

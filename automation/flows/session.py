@@ -17,7 +17,7 @@ _OWNER_KEY = "renewals"
 
 
 class SignInDetails(Protocol):
-    """Anything with an email and a password, e.g. automation.admin.Credentials."""
+    """Anything with an email and a password, e.g. automation.clients.Credentials."""
 
     @property
     def email(self) -> str: ...

@@ -18,12 +18,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
-from automation.admin import AccountData, PortalAdmin
 from automation.browser import BrowserOptions, launch_kwargs
 from automation.browser import launch_browser as launch_remote_or_local
+from automation.clients import AccountData, Mailbox, MailboxTimeout, Message, PortalAdmin, UnexpectedMessages
 from automation.flows import RULE_ONE_EMAIL, sign_in
 from automation.local_portal import LocalPortal
-from automation.mailbox import Mailbox, MailboxTimeout, Message, UnexpectedMessages
 from automation.pages import PortalPage, SignInPage, SubscriptionsPage
 from automation.profile import PortalProfile, default_profile
 from automation.settings import PROFILE_HINT, SettingsError, locale_profile

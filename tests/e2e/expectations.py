@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from automation.admin import AccountData, SubscriptionData
+from automation.clients import AccountData, SubscriptionData
 from automation.rules import (
     SubscriptionFacts,
     Totals,

@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from automation.admin import AccountData
+from automation.clients import AccountData
 from automation.pages import InboxPage, SignInPage, SubscriptionsPage
 from automation.profile import PortalProfile
 

@@ -10,9 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from automation.admin import AccountData, PortalAdmin
+from automation.clients import AccountData, Mailbox, PortalAdmin
 from automation.flows import renew_one
-from automation.mailbox import Mailbox
 from automation.pages import CartPage, ConfirmationPage, OrderHistoryPage, PortalRefused, SubscriptionsPage
 from automation.profile import PortalProfile
 

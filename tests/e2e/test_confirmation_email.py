@@ -15,9 +15,8 @@ import pytest
 from expectations import key_of, priced_transactions
 from playwright.sync_api import Page
 
-from automation.admin import AccountData, PortalAdmin, SubscriptionData
+from automation.clients import AccountData, Mailbox, Message, PortalAdmin, SubscriptionData
 from automation.flows import RULE_ONE_EMAIL, renew_many
-from automation.mailbox import Mailbox, Message
 from automation.profile import PortalProfile
 from automation.rules import Totals, TransactionKey, term_end
 

@@ -14,9 +14,8 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, Request, Response, expect
 
-from automation.admin import AccountData, ErrorFault, LatencyFault, PortalAdmin
+from automation.clients import AccountData, ErrorFault, LatencyFault, Mailbox, PortalAdmin
 from automation.flows import RULE_ONE_EMAIL, FlowError, RuleBroken, renew_one
-from automation.mailbox import Mailbox
 from automation.pages import CheckoutPage
 from automation.profile import PortalProfile
 

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from automation.admin import PortalAdmin
+from automation.clients import Mailbox, PortalAdmin
 from automation.flows import RULE_DATES, RULE_ONE_EMAIL, renew_one
-from automation.mailbox import Mailbox
 from automation.pages import SubscriptionsPage
 from automation.profile import PortalProfile
 from automation.rules import Reason, term_end

@@ -14,7 +14,7 @@ import pytest
 from expectations import priced_transactions
 from playwright.sync_api import Page
 
-from automation.admin import AccountData, PortalAdmin, SubscriptionData
+from automation.clients import AccountData, PortalAdmin, SubscriptionData
 from automation.pages import CartLine, TransactionTotals
 from automation.profile import PortalProfile
 from automation.rules import Totals, TransactionKey, line_minor, load_catalog

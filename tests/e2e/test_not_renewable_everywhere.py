@@ -20,7 +20,7 @@ import pytest
 from expectations import facts_of
 from playwright.sync_api import APIResponse, Browser, Page, expect
 
-from automation.admin import AccountData, PortalAdmin
+from automation.clients import AccountData, PortalAdmin
 from automation.pages import CartPage, SubscriptionsPage
 from automation.profile import PortalProfile
 from automation.rules import Verdict, judge, load_catalog

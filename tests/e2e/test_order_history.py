@@ -15,9 +15,8 @@ import pytest
 from expectations import PricedTransaction, priced_transactions
 from playwright.sync_api import Page
 
-from automation.admin import AccountData, OrderData, PortalAdmin
+from automation.clients import AccountData, Mailbox, OrderData, PortalAdmin
 from automation.flows import renew_many, renew_one
-from automation.mailbox import Mailbox
 from automation.pages import OrderHistoryPage, PortalPage
 from automation.profile import PortalProfile
 from automation.rules import (

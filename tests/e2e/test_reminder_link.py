@@ -9,8 +9,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from automation.admin import PortalAdmin
-from automation.mailbox import Mailbox
+from automation.clients import Mailbox, PortalAdmin
 from automation.pages import SignInPage, SubscriptionDetailPage
 from automation.profile import PortalProfile
 

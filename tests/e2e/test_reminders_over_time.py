@@ -16,9 +16,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from automation.admin import AccountData, PortalAdmin
+from automation.clients import AccountData, Mailbox, Message, PortalAdmin
 from automation.flows import renew_one
-from automation.mailbox import Mailbox, Message
 from automation.pages import SubscriptionDetailPage
 from automation.profile import PortalProfile
 from automation.rules import renewal_window, term_end

@@ -10,9 +10,8 @@ import pytest
 from expectations import key_of
 from playwright.sync_api import Page, expect
 
-from automation.admin import AccountData, PortalAdmin
+from automation.clients import AccountData, Mailbox, PortalAdmin
 from automation.flows import RULE_LIMIT, RULE_ORDER_PER_GROUP, group_filter, renew_many
-from automation.mailbox import Mailbox
 from automation.pages import CartPage, PortalRefused
 from automation.profile import PortalProfile
 from automation.rules import transactions

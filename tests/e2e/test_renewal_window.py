@@ -15,7 +15,7 @@ import pytest
 from expectations import facts_of
 from playwright.sync_api import Page, expect
 
-from automation.admin import AccountData
+from automation.clients import AccountData
 from automation.pages import CartPage, SubscriptionsPage
 from automation.profile import PortalProfile
 from automation.rules import Verdict, judge

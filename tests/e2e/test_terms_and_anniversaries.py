@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from automation.admin import AccountData, PortalAdmin
+from automation.clients import AccountData, Mailbox, Message, PortalAdmin
 from automation.flows import renew_one
-from automation.mailbox import Mailbox, Message
 from automation.pages import ConfirmedLine, SubscriptionsPage
 from automation.profile import PortalProfile
 from automation.rules import Reason, date_in_force, term_end

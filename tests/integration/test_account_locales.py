@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from automation.admin import PortalAdmin
+from automation.clients import PortalAdmin
 from automation.profiles import LOCALES
 
 

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from automation.admin import AccountData, PortalAdmin
-from automation.mailbox import Mailbox
+from automation.clients import AccountData, Mailbox, PortalAdmin
 from mock_portal.server import PortalStack
 
 CSN_A, CSN_B = "A", "B"  # placeholders: each account gets fresh customer numbers (a CSN belongs to one account)

@@ -12,10 +12,9 @@ from typing import Literal
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from automation.admin import AccountData, Credentials, PortalAdmin
 from automation.browser import BrowserOptions, launch_browser
+from automation.clients import AccountData, Credentials, Mailbox, PortalAdmin
 from automation.flows import FlowError, group_filter, renew_many, renew_one
-from automation.mailbox import Mailbox
 from mock_portal.server import PortalStack
 
 TODAY = date(2030, 3, 1)

@@ -12,17 +12,15 @@ import json
 import math
 import threading
 import time
-import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from portal_browser import parse_html
 
+from automation.clients import AccountData, Mailbox, PortalAdmin, SubscriptionData
 from mock_portal.catalog import product, tax_rate
 from mock_portal.rules.pricing import transaction_totals
 from mock_portal.rules.terms import add_term
@@ -99,25 +97,17 @@ class Run:
             self.renewals.append(renewal)
 
 
-def api(base_url: str, method: str, path: str, body: Any = None) -> Any:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(base_url + path, data=data, method=method, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as response:
-        return json.loads(response.read())
-
-
-def renew_all(base_url: str, account: dict[str, Any], run: Run, deadline: float) -> None:
+def renew_all(base_url: str, account: AccountData, run: Run, deadline: float) -> None:
     """Sign in through the form, then renew each subscription: Renew, open the checkout, Place order."""
     session = Session(base_url, deadline)
     try:
-        user = account["users"][0]
+        user = account.user
         status, _, html = session.request("GET", "/login")
-        fields = session.form(html, "Sign in") | {"email": user["email"], "password": user["password"]}
+        fields = session.form(html, "Sign in") | {"email": user.email, "password": user.password}
         status, _, _ = session.request("POST", "/login", fields)
-        assert status == 302, f"signing in as {user['email']} answered {status}"
+        assert status == 302, f"signing in as {user.email} answered {status}"
         csrf = session.form(session.request("GET", "/")[2], "Sign out")["csrf_token"]
-        for sub in account["subscriptions"]:
-            number = sub["number"]
+        for number in account.numbers:
             status, _, _ = session.request("POST", "/cart", {"csrf_token": csrf, "subscription": number})
             assert status == 302, f"Renew {number} answered {status}"
             status, _, html = session.request("GET", "/checkout")
@@ -129,14 +119,14 @@ def renew_all(base_url: str, account: dict[str, Any], run: Run, deadline: float)
             took = time.perf_counter() - started
             assert status == 303, f"Place order for {number} answered {status}"
             orders = parse_qs(urlsplit(location).query).get("orders", [""])[0].split(",")
-            run.add(Renewal(account["id"], number, orders, took))
+            run.add(Renewal(account.id, number, orders, took))
     finally:
         session.close()
 
 
 def mail_subjects(mail_api_url: str) -> list[str]:
-    with urllib.request.urlopen(mail_api_url + "/api/v1/messages?limit=100000", timeout=REQUEST_TIMEOUT) as response:
-        return [m["Subject"] for m in json.loads(response.read())["messages"]]
+    with Mailbox(mail_api_url, timeout=REQUEST_TIMEOUT) as mailbox:
+        return [m.subject for m in mailbox.list()]
 
 
 def wait_for_mail(mail_api_url: str, expected: int) -> list[str]:
@@ -155,9 +145,9 @@ def nearest_rank(values: list[float], percentile: float) -> float:
     return ordered[max(0, math.ceil(percentile / 100 * len(ordered)) - 1)]
 
 
-def expected_total(sub: dict[str, Any]) -> int:
-    unit = product(sub["product"]).unit_price_minor(sub["term"], sub["currency"])
-    return transaction_totals([(unit, sub["seats"])], tax_rate("US"), sub["currency"]).total_minor
+def expected_total(sub: SubscriptionData) -> int:
+    unit = product(sub.product).unit_price_minor(sub.term, sub.currency)
+    return transaction_totals([(unit, sub.seats)], tax_rate("US"), sub.currency).total_minor
 
 
 def test_concurrent_checkouts_of_distinct_subscriptions_each_make_one_correct_order_and_one_email(
@@ -170,7 +160,8 @@ def test_concurrent_checkouts_of_distinct_subscriptions_each_make_one_correct_or
         {"renewal_in_days": 30 if i % 2 else -10, "term": "three_year" if i % 3 == 0 else "annual", "currency": "USD"}
         for i in range(PER_ACCOUNT)
     ]
-    accounts = [api(base, "POST", "/__test__/accounts", {"today": TODAY, "subscriptions": specs}) for _ in range(ACCOUNTS)]
+    admin = PortalAdmin(base, timeout=REQUEST_TIMEOUT)
+    accounts = [admin.create_account(specs, today=TODAY) for _ in range(ACCOUNTS)]
 
     run = Run()
     deadline = time.monotonic() + TIME_LIMIT
@@ -182,11 +173,11 @@ def test_concurrent_checkouts_of_distinct_subscriptions_each_make_one_correct_or
     elapsed = time.perf_counter() - started
 
     checkouts = ACCOUNTS * PER_ACCOUNT
-    orders = {a["id"]: api(base, "GET", f"/__test__/accounts/{a['id']}/orders") for a in accounts}
+    orders = {a.id: admin.orders(a.id) for a in accounts}
     all_orders = [o for listed in orders.values() for o in listed]
     subjects = wait_for_mail(mail, len(all_orders))
-    order_counts = Counter(o["number"] for o in all_orders)
-    renewed = Counter(n for o in all_orders for n in o["subscriptions"])
+    order_counts = Counter(o.number for o in all_orders)
+    renewed = Counter(n for o in all_orders for n in o.subscriptions)
     mailed = Counter(s.removeprefix("Order confirmation ") for s in subjects)
     latencies = [r.place_order_seconds for r in run.renewals]
     report = {
@@ -213,19 +204,19 @@ def test_concurrent_checkouts_of_distinct_subscriptions_each_make_one_correct_or
     assert report["duplicate_orders"] == 0, f"a subscription or order number came twice: {renewed.most_common(3)}"
     assert len(all_orders) == checkouts, f"{checkouts} checkouts made {len(all_orders)} orders"
     for account in accounts:
-        placed = {r.subscription: r.orders for r in run.renewals if r.account_id == account["id"]}
-        by_number = {o["number"]: o for o in orders[account["id"]]}
-        states = {s["number"]: s for s in api(base, "GET", f"/__test__/accounts/{account['id']}/subscriptions")}
-        for sub in account["subscriptions"]:
-            (number,) = placed[sub["number"]]
+        placed = {r.subscription: r.orders for r in run.renewals if r.account_id == account.id}
+        by_number = {o.number: o for o in orders[account.id]}
+        states = {s.number: s for s in admin.subscriptions(account.id)}
+        for sub in account.subscriptions:
+            (number,) = placed[sub.number]
             order = by_number[number]
-            assert order["subscriptions"] == [sub["number"]], f"order {number} holds {order['subscriptions']}"
-            assert (order["status"], order["currency"]) == ("complete", sub["currency"])
-            assert order["total_minor"] == expected_total(sub), f"order {number}: total {order['total_minor']}"
-            paid_through = add_term(date.fromisoformat(sub["renewal_date"]), sub["term"]).isoformat()
-            state = states[sub["number"]]
-            assert paid_through in (state["renewed_through"], state["renewal_date"]), f"{sub['number']}: {state}"
-            assert not state["eligible"], f"{sub['number']} is still renewable after its order"
+            assert order.subscriptions == [sub.number], f"order {number} holds {order.subscriptions}"
+            assert (order.status, order.currency) == ("complete", sub.currency)
+            assert order.total_minor == expected_total(sub), f"order {number}: total {order.total_minor}"
+            paid_through = add_term(sub.renewal_date, sub.term)
+            state = states[sub.number]
+            assert paid_through in (state.renewed_through, state.renewal_date), f"{sub.number}: {state}"
+            assert not state.eligible, f"{sub.number} is still renewable after its order"
     assert report["duplicate_emails"] == 0, f"an order was confirmed twice: {mailed.most_common(3)}"
     assert set(mailed) == set(order_counts), (
         f"emails ≠ orders: {len(subjects)} emails for {len(all_orders)} orders; "

@@ -6,11 +6,11 @@ from __future__ import annotations
 import httpx
 import pytest
 from flask import Flask
-from portal_browser import Mail
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from stand_ins import OutboxClock
 
+from automation.clients import Mailbox, PortalAdmin
 from mock_portal import outbox
 from mock_portal.db import new_session
 from mock_portal.emails import Email
@@ -47,28 +47,22 @@ def test_the_test_api_refuses_an_email_that_is_not_exactly_one_mailbox(stack: Po
         db.close()
 
 
-def test_an_email_goes_to_exactly_the_one_address_stored(stack: PortalStack) -> None:
+def test_an_email_goes_to_exactly_the_one_address_stored(stack: PortalStack, admin: PortalAdmin) -> None:
     stored = "Renewer.One+tag@portal.test"  # the local part's case is kept as given
-    created = httpx.post(
-        f"{stack.base_url}/__test__/accounts",
-        json={"users": [{"email": stored}], "subscriptions": [{"renewal_in_days": 10}]},
-        headers=JSON,
-    )
-    assert created.status_code == 201, created.text
-    assert created.json()["users"][0]["email"] == stored
+    account = admin.create_account([{"renewal_in_days": 10}], users=[{"email": stored}])
+    assert account.user.email == stored
 
-    ran = httpx.post(f"{stack.base_url}/__test__/jobs/reminders", headers=JSON)
-    assert (ran.status_code, ran.json()) == (200, {"sent": 1}), ran.text
-
-    found = httpx.get(f"{stack.mail_api_url}/api/v1/search", params={"query": f"to:{stored}"}).json()["messages"]
-    (summary,) = found
-    message = httpx.get(f"{stack.mail_api_url}/api/v1/message/{summary['ID']}").json()
+    assert admin.run_reminders() == 1
+    assert stack.mail_api_url is not None
+    with Mailbox(stack.mail_api_url) as mail:
+        (summary,) = mail.search(f"to:{stored}")
+    message = httpx.get(f"{stack.mail_api_url}/api/v1/message/{summary.id}").json()  # as sent: To, Cc and Bcc
     recipients = [a["Address"] for field in ("To", "Cc", "Bcc") for a in message[field] or []]
     assert recipients == [stored], "the envelope and the headers name the stored address and nothing else"
 
 
 def test_the_outbox_refuses_a_kept_row_whose_address_is_not_one_mailbox(
-    app: Flask, db: Session, inbox: Mail, clock: OutboxClock
+    app: Flask, db: Session, mailbox: Mailbox, clock: OutboxClock
 ) -> None:
     outbox.enqueue(db, Email("x,victim@evil.example", "Order confirmation", "Thanks\n"))  # as an old database holds
     db.commit()
@@ -77,7 +71,7 @@ def test_the_outbox_refuses_a_kept_row_whose_address_is_not_one_mailbox(
     clock.advance(outbox.MAX_BACKOFF * 10)
     assert outbox.deliver_pending(app) == 0
 
-    assert inbox.count() == 0, "nothing may go to victim@evil.example, nor to 'x'"
+    assert mailbox.count() == 0, "nothing may go to victim@evil.example, nor to 'x'"
     db.expire_all()
     (row,) = db.scalars(select(OutboxEmail))
     assert row.sent_at is None and row.attempts == 1, "an address that can't be one mailbox is failed, not retried"

@@ -8,17 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from portal_browser import Browser, Mail, order_numbers
+from portal_browser import Browser, order_numbers
 from sqlalchemy import select
 from stand_ins import closed_port
 
-from automation.mailbox import Mailbox
+from automation.clients import Mailbox
 from mock_portal import outbox
 from mock_portal.db import new_session
 from mock_portal.mailcatcher import MailCatcher
 from mock_portal.models import OutboxEmail
 from mock_portal.server import PortalStack
-from mock_portal.services.accounts import create_account
+from mock_portal.testing.storage import create_account
 
 DELIVERY_DEADLINE = 20.0  # seconds for the restarted worker to send what was queued (it polls every 0.5 s)
 
@@ -69,7 +69,7 @@ def queued(stack: PortalStack) -> list[OutboxEmail]:
 
 
 def test_an_email_queued_during_an_smtp_outage_is_delivered_exactly_once_after_a_restart(
-    portal_on: Any, catcher: MailCatcher, inbox: Mail
+    portal_on: Any, catcher: MailCatcher, mailbox: Mailbox
 ) -> None:
     down = portal_on(smtp_port=closed_port())
     number = place_order(down)
@@ -87,4 +87,4 @@ def test_an_email_queued_during_an_smtp_outage_is_delivered_exactly_once_after_a
     assert again.app is not None
     assert outbox.deliver_pending(again.app) == 0, "a delivered email must not be sent by the next process"
     (row,) = queued(again)
-    assert row.sent_at is not None and inbox.count() == 1
+    assert row.sent_at is not None and mailbox.count() == 1

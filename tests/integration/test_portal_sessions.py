@@ -11,8 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
-from portal_http import create_account, csrf_token, orders, portal_stack, sign_in
+from portal_http import create_account, csrf_token, portal_stack, sign_in
 
+from automation.clients import AccountData, PortalAdmin
 from mock_portal.server import PortalStack
 
 IDLE, LIFETIME = 600, 3600  # seconds: small, so the tests move the clock by minutes, not hours
@@ -45,7 +46,7 @@ def stack(tmp_path: Path, portal_env: None) -> Iterator[PortalStack]:
 
 
 @pytest.fixture
-def account(stack: PortalStack) -> dict[str, Any]:
+def account(stack: PortalStack) -> AccountData:
     return create_account(stack.base_url)
 
 
@@ -53,10 +54,9 @@ def browser(stack: PortalStack, cookies: httpx.Cookies | None = None) -> httpx.C
     return httpx.Client(base_url=stack.base_url, cookies=cookies)
 
 
-def signed_in(stack: PortalStack, account: dict[str, Any]) -> httpx.Client:
+def signed_in(stack: PortalStack, account: AccountData) -> httpx.Client:
     client = browser(stack)
-    user = account["users"][0]
-    answer = sign_in(client, user["email"], user["password"])
+    answer = sign_in(client, account.user.email, account.user.password)
     assert answer.status_code == 302, f"signing in answered {answer.status_code}"
     return client
 
@@ -70,13 +70,13 @@ def is_sent_to_sign_in(answer: httpx.Response) -> bool:
     return answer.status_code == 302 and answer.headers["location"].startswith("/login")
 
 
-def test_a_cookie_saved_before_sign_out_opens_no_page_and_places_no_order(stack: PortalStack, account: dict[str, Any]) -> None:
+def test_a_cookie_saved_before_sign_out_opens_no_page_and_places_no_order(stack: PortalStack, account: AccountData) -> None:
     me = signed_in(stack, account)
     token = csrf_token(me, "/subscriptions")  # the saved cookie carries this form token too
     saved = httpx.Cookies(me.cookies)
     sign_out(me)
     replay = browser(stack, saved)
-    number = account["subscriptions"][0]["number"]
+    number = account.numbers[0]
 
     page = replay.get("/subscriptions")
     add = replay.post("/cart", data={"subscription": number, "csrf_token": token})
@@ -84,11 +84,11 @@ def test_a_cookie_saved_before_sign_out_opens_no_page_and_places_no_order(stack:
 
     assert is_sent_to_sign_in(page), f"the signed-out cookie opened /subscriptions: {page.status_code}"
     assert is_sent_to_sign_in(add) and is_sent_to_sign_in(place), (add.status_code, place.status_code)
-    assert orders(stack.base_url, account["id"]) == [], "a signed-out cookie placed an order"
+    assert PortalAdmin(stack.base_url).orders(account.id) == [], "a signed-out cookie placed an order"
 
 
 def test_signing_out_ends_every_copy_of_that_session_and_no_other_session_of_the_user(
-    stack: PortalStack, account: dict[str, Any]
+    stack: PortalStack, account: AccountData
 ) -> None:
     office, laptop = signed_in(stack, account), signed_in(stack, account)
     office_copy = browser(stack, httpx.Cookies(office.cookies))
@@ -99,7 +99,7 @@ def test_signing_out_ends_every_copy_of_that_session_and_no_other_session_of_the
     assert laptop.get("/subscriptions").status_code == 200, "signing out one browser signed the user's other out"
 
 
-def test_a_session_idle_for_the_idle_timeout_is_ended(stack: PortalStack, account: dict[str, Any], clock: WallClock) -> None:
+def test_a_session_idle_for_the_idle_timeout_is_ended(stack: PortalStack, account: AccountData, clock: WallClock) -> None:
     me = signed_in(stack, account)
     clock.advance(IDLE)
 
@@ -107,7 +107,7 @@ def test_a_session_idle_for_the_idle_timeout_is_ended(stack: PortalStack, accoun
 
 
 def test_a_request_inside_the_idle_window_keeps_the_session_alive(
-    stack: PortalStack, account: dict[str, Any], clock: WallClock
+    stack: PortalStack, account: AccountData, clock: WallClock
 ) -> None:
     me = signed_in(stack, account)
     for _ in range(3):  # 3 × (IDLE - 60 s) is longer than IDLE, but no gap is
@@ -119,7 +119,7 @@ def test_a_request_inside_the_idle_window_keeps_the_session_alive(
 
 
 def test_a_session_older_than_its_lifetime_is_ended_however_busy(
-    stack: PortalStack, account: dict[str, Any], clock: WallClock
+    stack: PortalStack, account: AccountData, clock: WallClock
 ) -> None:
     me = signed_in(stack, account)
     while clock.value < datetime(2027, 1, 1, 9, 0, tzinfo=UTC) + timedelta(seconds=LIFETIME - 300):
@@ -136,7 +136,7 @@ def session_rows(stack: PortalStack, tmp_path: Path) -> list[tuple[Any, ...]]:
 
 
 def test_the_database_keeps_a_hash_of_the_session_token_never_the_token(
-    stack: PortalStack, account: dict[str, Any], tmp_path: Path
+    stack: PortalStack, account: AccountData, tmp_path: Path
 ) -> None:
     me = signed_in(stack, account)
     assert stack.app is not None
@@ -150,7 +150,7 @@ def test_the_database_keeps_a_hash_of_the_session_token_never_the_token(
 
 
 def test_signing_in_removes_every_expired_session_not_only_the_users(
-    stack: PortalStack, account: dict[str, Any], clock: WallClock, tmp_path: Path
+    stack: PortalStack, account: AccountData, clock: WallClock, tmp_path: Path
 ) -> None:
     for _ in range(3):
         signed_in(stack, account)
@@ -162,12 +162,12 @@ def test_signing_in_removes_every_expired_session_not_only_the_users(
     assert len(session_rows(stack, tmp_path)) == 1, "expired sessions pile up in the table"
 
 
-def test_signing_in_again_in_a_browser_ends_the_session_it_had(stack: PortalStack, account: dict[str, Any]) -> None:
+def test_signing_in_again_in_a_browser_ends_the_session_it_had(stack: PortalStack, account: AccountData) -> None:
     shared = signed_in(stack, account)
     saved = httpx.Cookies(shared.cookies)  # a copy of the first user's cookie, left on a shared machine
-    other = create_account(stack.base_url)["users"][0]
+    other = create_account(stack.base_url).user
 
-    assert sign_in(shared, other["email"], other["password"]).status_code == 302
+    assert sign_in(shared, other.email, other.password).status_code == 302
     replay = browser(stack, saved).get("/subscriptions")
 
     assert is_sent_to_sign_in(replay), f"the first user's session outlived the next sign-in: {replay.status_code}"

@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from automation import cli, doctor, endpoints
-from automation.admin import AdminError, PortalAdmin
+from automation.clients import AdminError, PortalAdmin
 from mock_portal.server import PortalStack, PortalStackError
 
 ROOT = Path(__file__).resolve().parents[2]

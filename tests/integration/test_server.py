@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from automation.clients import Mailbox, PortalAdmin
 from mock_portal.__main__ import build_parser, main
 from mock_portal.config import ConfigError
 from mock_portal.server import PortalStack, PortalStackError
@@ -73,17 +74,14 @@ def test_the_test_api_is_absent_unless_testing(stack_factory: Any) -> None:
 
 def test_in_testing_mode_a_reminder_links_to_this_portal(stack_factory: Any) -> None:
     stack = stack_factory(testing=True, seed_demo=False)
-    status, body = http("POST", stack.base_url + "/__test__/accounts", {"subscriptions": [{"renewal_in_days": 10}]})
-    assert status == 201
-    number = json.loads(body)["subscriptions"][0]["number"]
+    assert stack.mail_api_url is not None
+    with PortalAdmin(stack.base_url) as admin, Mailbox(stack.mail_api_url) as mailbox:
+        (number,) = admin.create_account([{"renewal_in_days": 10}]).numbers
 
-    status, body = http("POST", stack.base_url + "/__test__/jobs/reminders")
-    assert (status, json.loads(body)) == (200, {"sent": 1})
+        assert admin.run_reminders() == 1
 
-    _, found = http("GET", f"{stack.mail_api_url}/api/v1/search?query=subject:%22{number}%22")
-    (message,) = json.loads(found)["messages"]
-    _, full = http("GET", f"{stack.mail_api_url}/api/v1/message/{message['ID']}")
-    assert f"{stack.base_url}/subscriptions/{number}/renew" in json.loads(full)["Text"]
+        (message,) = mailbox.search(f'subject:"{number}"')
+        assert f"{stack.base_url}/subscriptions/{number}/renew" in mailbox.get(message.id).text
 
 
 def test_stop_frees_every_port(stack_factory: Any) -> None:

@@ -66,12 +66,12 @@ def test_failed_sign_ins_from_one_address_are_limited_whatever_email_they_try(st
 
 def test_successful_sign_ins_do_not_count_toward_the_address_limit(start_stack: StartStack) -> None:
     stack = start_stack(LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE=5)
-    users = [user for _ in range(2) for user in create_account(stack.base_url, users=15)["users"]]
+    users = [user for _ in range(2) for user in create_account(stack.base_url, users=15).users]
 
-    signed_in = [sign_in(httpx.Client(base_url=stack.base_url), u["email"], u["password"]).status_code for u in users]
+    signed_in = [sign_in(httpx.Client(base_url=stack.base_url), u.email, u.password).status_code for u in users]
     client = httpx.Client(base_url=stack.base_url)
     token = csrf_token(client)
-    failures = [sign_in(client, users[0]["email"], "wrong", token).status_code for _ in range(6)]
+    failures = [sign_in(client, users[0].email, "wrong", token).status_code for _ in range(6)]
 
     assert signed_in == [302] * 30, "successful sign-ins from one address were limited"
     assert failures == [401] * 5 + [429], f"the 5-failure budget was used up by successful sign-ins: {failures}"
@@ -93,13 +93,13 @@ def test_wrong_sign_ins_sent_all_at_once_do_not_get_past_the_limit(start_stack: 
 
 def test_one_user_signing_in_often_is_not_limited_but_guessing_their_password_is(start_stack: StartStack) -> None:
     stack = start_stack(LOGIN_ATTEMPTS_PER_MINUTE=3)
-    user = create_account(stack.base_url)["users"][0]
+    user = create_account(stack.base_url).user
 
-    often = [sign_in(httpx.Client(base_url=stack.base_url), user["email"], user["password"]).status_code for _ in range(8)]
+    often = [sign_in(httpx.Client(base_url=stack.base_url), user.email, user.password).status_code for _ in range(8)]
     client = httpx.Client(base_url=stack.base_url)
     token = csrf_token(client)
-    guesses = [sign_in(client, user["email"], "wrong", token).status_code for _ in range(3)]
-    then = sign_in(client, user["email"], user["password"], token).status_code
+    guesses = [sign_in(client, user.email, "wrong", token).status_code for _ in range(3)]
+    then = sign_in(client, user.email, user.password, token).status_code
 
     assert often == [302] * 8, "the owner signing in 8 times in a minute was limited"
     assert guesses == [401] * 3 and then == 429, f"3 wrong guesses then the right password answered {guesses}, {then}"

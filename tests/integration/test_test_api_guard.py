@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from automation.admin import LatencyFault, PortalAdmin
+from automation.clients import LatencyFault, PortalAdmin
 from mock_portal.api_guard import host_refusal, parse_hosts
 from mock_portal.server import PortalStack
 

@@ -1,30 +1,31 @@
-"""In-process portal fixtures for tests/unit and tests/integration: a mail catcher, a portal app on its own database,
-its test client, an account seeded straight into its database, and a browser over the test client."""
+"""In-process portal fixtures for tests/unit and tests/integration: a mail catcher and the mailbox client reading it, a
+portal app on its own database, its test client and the test-control client driving it, an account seeded straight
+into its database, and a browser over the test client."""
 
 from __future__ import annotations
 
-import json
 import os
-import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
-from portal_browser import Browser, SignedIn, TestControl
+from portal_browser import Browser, SignedIn
 from sqlalchemy.orm import Session
 from stand_ins import OutboxClock
 
+from automation.clients import Mailbox, PortalAdmin
 from mock_portal import create_app, outbox
 from mock_portal.db import new_session
 from mock_portal.mailcatcher import MailCatcher
-from mock_portal.services.accounts import CreatedAccount, create_account
+from mock_portal.testing.answers import CreatedAccount
+from mock_portal.testing.storage import create_account
 
 PUBLIC_URL = "http://portal.test"
 SeedAccount = Callable[..., CreatedAccount]
@@ -84,7 +85,7 @@ def db(app: Flask) -> Iterator[Session]:
 
 @pytest.fixture
 def seed_account(db: Session) -> SeedAccount:
-    """Create an account through the one code path (services.accounts); keyword arguments are the spec."""
+    """Create an account through the one code path (testing.storage.create_account); keyword arguments are the spec."""
 
     def make(**spec: Any) -> CreatedAccount:
         return create_account(db, spec)
@@ -92,33 +93,11 @@ def seed_account(db: Session) -> SeedAccount:
     return make
 
 
-class Inbox:
-    """What the catcher received, read through its Mailpit-compatible HTTP API."""
-
-    def __init__(self, api_url: str) -> None:
-        self.api_url = api_url
-
-    def _get(self, path: str) -> Any:
-        with urllib.request.urlopen(self.api_url + path, timeout=10) as response:
-            return json.loads(response.read())
-
-    def search(self, query: str) -> list[dict[str, Any]]:
-        """Message summaries matching a Mailpit search, newest first."""
-        return list(self._get("/api/v1/search?" + urllib.parse.urlencode({"query": query, "limit": 1000}))["messages"])
-
-    def text(self, message_id: str) -> str:
-        """The plain-text body of one message."""
-        return str(self._get(f"/api/v1/message/{message_id}")["Text"])
-
-    def count(self) -> int:
-        """How many messages the catcher holds."""
-        return int(self._get("/api/v1/messages")["total"])
-
-
 @pytest.fixture
-def inbox(catcher: MailCatcher) -> Inbox:
-    """The catcher's mail, over HTTP."""
-    return Inbox(catcher.api_url)
+def mailbox(catcher: MailCatcher) -> Iterator[Mailbox]:
+    """The catcher's mail, through the harness's client of its Mailpit-compatible API."""
+    with Mailbox(catcher.api_url) as client:
+        yield client
 
 
 # --- signing in through the real form, and the test-control API (for tests of the portal's pages) ------------
@@ -166,9 +145,10 @@ def signed_in(pages_app: Flask) -> SignedIn:
 
 
 @pytest.fixture
-def control(client: FlaskClient) -> TestControl:
-    """The test-control API: clocks, subscription states, orders, Konbini payments."""
-    return TestControl(client)
+def admin(app: Flask) -> Iterator[PortalAdmin]:
+    """The harness's test-control client, driving the in-process app (clocks, subscription states, orders, payments)."""
+    with PortalAdmin("http://localhost", transport=httpx.WSGITransport(app=app)) as client:
+        yield client
 
 
 @pytest.fixture

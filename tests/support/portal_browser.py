@@ -8,24 +8,16 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
-from typing import Any, Protocol
+from typing import Any
 
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from mock_portal.services.accounts import CreatedAccount
+from mock_portal.testing.answers import CreatedAccount
 
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 FormData = Mapping[str, str | Sequence[str]]
 SeedAccount = Callable[..., CreatedAccount]  # conftest's seed_account
-
-
-class Mail(Protocol):
-    """conftest's `inbox`: the catcher's mail over its Mailpit-compatible API."""
-
-    def search(self, query: str) -> list[dict[str, Any]]: ...
-    def text(self, message_id: str) -> str: ...
-    def count(self) -> int: ...
 
 
 @dataclass(eq=False)
@@ -299,31 +291,3 @@ def words(text: str) -> str:
 
 SignedIn = Callable[..., Browser]  # conftest's signed_in(account, user=0)
 
-
-class TestControl:
-    """The portal's test-control API (/__test__/), through the test client."""
-
-    __test__ = False  # not a test class, whatever its name
-
-    def __init__(self, client: FlaskClient) -> None:
-        self.client = client
-
-    def _json(self, response: TestResponse, expected: int = 200) -> Any:
-        assert response.status_code == expected, f"{response.request.path}: {response.status_code} {response.get_json()}"
-        return response.get_json()
-
-    def set_today(self, account_id: int, today: date) -> None:
-        """Move one account's clock."""
-        self._json(self.client.put(f"/__test__/accounts/{account_id}/clock", json={"today": today.isoformat()}))
-
-    def subscriptions(self, account_id: int) -> dict[str, dict[str, Any]]:
-        """The account's subscriptions as seen today, by number."""
-        return {s["number"]: s for s in self._json(self.client.get(f"/__test__/accounts/{account_id}/subscriptions"))}
-
-    def orders(self, account_id: int) -> list[dict[str, Any]]:
-        """The account's orders, newest first."""
-        return list(self._json(self.client.get(f"/__test__/accounts/{account_id}/orders")))
-
-    def pay(self, order_number: str) -> dict[str, Any]:
-        """Record the Konbini / ATM payment of an order."""
-        return dict(self._json(self.client.post(f"/__test__/orders/{order_number}/payment", json={})))

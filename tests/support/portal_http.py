@@ -1,4 +1,5 @@
-"""A person's browser over real HTTP (httpx) against a running PortalStack: forms with their CSRF token, sign in/out."""
+"""A person's browser over real HTTP (httpx) against a running PortalStack: forms with their CSRF token, sign in/out;
+and accounts to sign in with, made by the test-control client."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from automation.clients import AccountData, PortalAdmin
 from mock_portal.server import PortalStack
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]*)"')
@@ -21,23 +23,10 @@ def portal_stack(tmp_path: Any, **config: Any) -> PortalStack:
     )  # fmt: skip
 
 
-def create_account(base_url: str, users: int = 1, subscriptions: int = 1) -> dict[str, Any]:
-    """An account through the test-control API; its users come back with their passwords."""
-    spec = {
-        "today": "2027-01-01",
-        "users": [{} for _ in range(users)],
-        "subscriptions": [{"renewal_in_days": 30} for _ in range(subscriptions)],
-    }
-    response = httpx.post(f"{base_url}/__test__/accounts", json=spec, headers={"Content-Type": "application/json"})
-    assert response.status_code == 201, response.text
-    return dict(response.json())
-
-
-def orders(base_url: str, account_id: int) -> list[dict[str, Any]]:
-    """The account's orders, from the test-control API."""
-    response = httpx.get(f"{base_url}/__test__/accounts/{account_id}/orders")
-    assert response.status_code == 200, response.text
-    return list(response.json())
+def create_account(base_url: str, users: int = 1, subscriptions: int = 1) -> AccountData:
+    """An account through the test-control client; its users come back with their passwords."""
+    with PortalAdmin(base_url) as admin:
+        return admin.create_account([{"renewal_in_days": 30}] * subscriptions, users=[{}] * users, today="2027-01-01")
 
 
 def csrf_token(client: httpx.Client, path: str = "/login") -> str:

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from automation import cli
-from automation.admin import AccountData, PortalAdmin
+from automation.clients import AccountData, PortalAdmin
 from mock_portal.server import PortalStack
 
 
@@ -33,9 +33,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalStack]:
 
 
 @pytest.fixture(scope="module")
-def admin(stack: PortalStack) -> PortalAdmin:
-    """The stack's test-control API."""
-    return PortalAdmin(stack.base_url)
+def admin(stack: PortalStack) -> Iterator[PortalAdmin]:
+    """The harness's client of the stack's test-control API."""
+    with PortalAdmin(stack.base_url) as client:
+        yield client
 
 
 @pytest.fixture

@@ -2,14 +2,14 @@
 No browser, no server process, no CLI: those tests live in tests/integration."""
 
 from portal_app import (  # noqa: F401 (fixtures)
+    admin,
     anonymous,
     app,
     catcher,
     client,
     clock,
-    control,
     db,
-    inbox,
+    mailbox,
     pages_app,
     portal_env,
     public_url,

@@ -9,6 +9,7 @@ from email.message import EmailMessage
 
 import pytest
 
+from automation.clients import Mailbox
 from automation.flows import (
     RULE_DATES,
     RULE_EMAIL_LISTS,
@@ -22,7 +23,6 @@ from automation.flows import (
     verify_dates,
 )
 from automation.flows.renewal import _choose
-from automation.mailbox import Mailbox
 from automation.pages import BulkGroup, CartLine, ConfirmedLine, ConfirmedOrder, SubscriptionRow
 from mock_portal.mailcatcher import MailCatcher
 

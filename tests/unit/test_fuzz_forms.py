@@ -19,13 +19,14 @@ import werkzeug.urls  # noqa: F401  (registers the "werkzeug.url_quote" decoding
 from flask import Flask
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from portal_browser import Browser, Page, SeedAccount, SignedIn, TestControl
+from portal_browser import Browser, Page, SeedAccount, SignedIn
 from sqlalchemy import event, select
 
+from automation.clients import PortalAdmin
 from mock_portal.db import new_session
 from mock_portal.models import CartItem, Subscription
-from mock_portal.services.accounts import CreatedAccount
 from mock_portal.sign_in_limits import field_error
+from mock_portal.testing.answers import CreatedAccount
 
 TODAY = "2027-01-01"
 FUZZ = settings(
@@ -162,8 +163,8 @@ def their_cart(theirs: CreatedAccount, signed_in: SignedIn) -> str:
 
 
 @pytest.fixture
-def eligible(mine: CreatedAccount, control: TestControl) -> set[str]:
-    return {n for n, s in control.subscriptions(mine.id).items() if s["eligible"]}
+def eligible(mine: CreatedAccount, admin: PortalAdmin) -> set[str]:
+    return {s.number for s in admin.subscriptions(mine.id) if s.eligible}
 
 
 @pytest.fixture
@@ -196,12 +197,12 @@ def group_token(account: CreatedAccount, index: int = 0) -> str:
 
 
 def assert_nothing_wrongly_ordered(
-    control: TestControl, mine: CreatedAccount, theirs: CreatedAccount, eligible: set[str]
+    admin: PortalAdmin, mine: CreatedAccount, theirs: CreatedAccount, eligible: set[str]
 ) -> None:
-    ordered = [n for order in control.orders(mine.id) for n in order["subscriptions"]]
+    ordered = [n for order in admin.orders(mine.id) for n in order.subscriptions]
     assert len(ordered) == len(set(ordered)), f"a subscription was ordered twice: {ordered}"
     assert set(ordered) <= eligible, f"ordered what could not be renewed: {set(ordered) - eligible}"
-    assert control.orders(theirs.id) == [], "another account got an order"
+    assert admin.orders(theirs.id) == [], "another account got an order"
 
 
 # --- the forms -------------------------------------------------------------------------------------------------
@@ -215,7 +216,7 @@ def test_renew_with_any_subscription_value_adds_only_an_eligible_one_of_mine(
     their_cart: str,
     eligible: set[str],
     cart_of: Any,
-    control: TestControl,
+    admin: PortalAdmin,
 ) -> None:
     values = odd_values(all_numbers(mine, theirs))
     closed = sorted(set(all_numbers(mine)) - eligible)
@@ -239,7 +240,7 @@ def test_renew_with_any_subscription_value_adds_only_an_eligible_one_of_mine(
         assert cart_of(theirs.id) == {their_cart}
 
     fuzz()
-    assert_nothing_wrongly_ordered(control, mine, theirs, eligible)
+    assert_nothing_wrongly_ordered(admin, mine, theirs, eligible)
 
 
 def test_remove_with_any_value_never_adds_and_never_touches_another_cart(
@@ -280,7 +281,7 @@ def test_bulk_renew_with_any_selection_carts_exactly_the_eligible_ones_chosen_or
     their_cart: str,
     eligible: set[str],
     cart_of: Any,
-    control: TestControl,
+    admin: PortalAdmin,
 ) -> None:
     values = odd_values(all_numbers(mine, theirs))
     mine_token, their_token = group_token(mine), group_token(theirs)
@@ -310,7 +311,7 @@ def test_bulk_renew_with_any_selection_carts_exactly_the_eligible_ones_chosen_or
         assert cart_of(theirs.id) == {their_cart}
 
     fuzz()
-    assert_nothing_wrongly_ordered(control, mine, theirs, eligible)
+    assert_nothing_wrongly_ordered(admin, mine, theirs, eligible)
 
 
 @pytest.fixture
@@ -369,7 +370,7 @@ def test_place_order_with_any_fields_orders_only_eligible_renewals_once_and_only
     theirs: CreatedAccount,
     eligible: set[str],
     cart_of: Any,
-    control: TestControl,
+    admin: PortalAdmin,
 ) -> None:
     values = odd_values(all_numbers(mine, theirs))
     renew_now = st.one_of(st.just("yes"), values)
@@ -387,16 +388,16 @@ def test_place_order_with_any_fields_orders_only_eligible_renewals_once_and_only
     def fuzz(fill: int, renew: list[Value], token: Any, extra: list[tuple[Value, Value]]) -> None:
         if token is again:
             token = tokens_used[-1] if tokens_used else None
-        still_open = sorted(n for n, s in control.subscriptions(mine.id).items() if s["eligible"])
+        still_open = sorted(s.number for s in admin.subscriptions(mine.id) if s.eligible)
         for number in still_open[:fill]:
             me.renew(number)
         cart = cart_of(mine.id)
-        orders_before = len(control.orders(mine.id))
+        orders_before = len(admin.orders(mine.id))
         fields = [("renew_now", v) for v in renew] + ([("checkout_token", token)] if token is not None else []) + extra
         page = post_raw(me, "/checkout", fields)
 
         assert_clear(page, "POST /checkout", tally)
-        made = len(control.orders(mine.id)) - orders_before
+        made = len(admin.orders(mine.id)) - orders_before
         said_yes = first(fields, "renew_now") == "yes"
         sent_token = first(fields, "checkout_token")
         if made:
@@ -409,7 +410,7 @@ def test_place_order_with_any_fields_orders_only_eligible_renewals_once_and_only
             assert page.status in (303, 400), page.status
             if page.status == 303:
                 assert sent_token in tokens_used, "a resubmitted form answered 303 without having ordered before"
-        assert_nothing_wrongly_ordered(control, mine, theirs, eligible)
+        assert_nothing_wrongly_ordered(admin, mine, theirs, eligible)
 
     fuzz()
 

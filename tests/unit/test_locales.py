@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from automation.admin import Credentials, PortalAdmin
+from automation.clients import Credentials, PortalAdmin
 from automation.narration import NARRATIONS, Narration, narration
 from automation.profile import PROFILES_DIR, ProfileError, default_profile, load_profile
 from automation.profiles import LOCALES, bundled_profile, language_of

@@ -1,17 +1,20 @@
-"""The Mailpit client waits for exactly the expected mail, against the embedded catcher."""
+"""The harness's mailbox client (automation.clients.Mailbox) against the embedded catcher (conftest's `catcher` and
+`mailbox`): it waits for exactly the expected mail, lists, counts, reads and deletes, and names the URL when it fails."""
 
 from __future__ import annotations
 
 import smtplib
-import socket
 import threading
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 
+import httpx
 import pytest
+from stand_ins import closed_port
 
-from automation.mailbox import (
+from automation.clients import (
     Mailbox,
+    MailboxError,
     MailboxTimeout,
     MailboxUnavailable,
     MessageNotFound,
@@ -22,20 +25,6 @@ from mock_portal.mailcatcher import MailCatcher
 
 SendMail = Callable[..., None]
 SendLater = Callable[..., None]
-
-
-@pytest.fixture
-def catcher() -> Iterator[MailCatcher]:
-    """A running catcher on free ports."""
-    running = MailCatcher(smtp_port=0, http_port=0).start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def mailbox(catcher: MailCatcher) -> Mailbox:
-    """A client for the running catcher."""
-    return Mailbox(catcher.api_url)
 
 
 @pytest.fixture
@@ -119,9 +108,7 @@ def test_wait_for_zero_passes_when_no_mail_comes(mailbox: Mailbox, send_mail: Se
 
 
 def test_unreachable_api_raises_mailbox_unavailable_naming_the_url() -> None:
-    with socket.socket() as probe:  # a port that was free a moment ago, so nothing listens there
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = closed_port()
     mailbox = Mailbox(f"http://127.0.0.1:{port}")
     with pytest.raises(MailboxUnavailable, match=rf"http://127\.0\.0\.1:{port}/api/v1/search.*must be running"):
         mailbox.wait_for("to:anyone", 1, timeout=5)
@@ -163,3 +150,44 @@ def test_a_wait_ends_early_when_its_caller_cancels_it(
     threading.Timer(0.2, cancel.set).start()
     with pytest.raises(WaitCancelled, match="subject:order"):
         mailbox.wait_for("subject:order", 1, timeout=60, settle=60, cancel=cancel)
+
+
+def test_count_and_a_limited_list_see_the_newest_first(mailbox: Mailbox, send_mail: SendMail) -> None:
+    for subject in ("first", "second", "third"):
+        send_mail(subject)
+
+    assert mailbox.count() == 3
+    assert [m.subject for m in mailbox.list(limit=2)] == ["third", "second"]
+    assert [m.subject for m in mailbox.list()] == ["third", "second", "first"]
+
+
+def test_a_server_error_names_the_request_and_its_status() -> None:
+    broken = httpx.MockTransport(lambda request: httpx.Response(500, text="database is locked"))
+
+    with Mailbox("http://mail.test", transport=broken) as mailbox, pytest.raises(MailboxError) as failed:
+        mailbox.count()
+
+    assert failed.value.status == 500 and failed.value.message == "database is locked"
+    assert str(failed.value).endswith("(HTTP 500 from http://mail.test/api/v1/messages?limit=1)")
+
+
+def test_headers_and_read_status_follow_mailpits_api_and_an_empty_list_marks_nothing(
+    mailbox: Mailbox, send_mail: SendMail, catcher: MailCatcher
+) -> None:
+    send_mail("Order confirmation 7001", to="alice@example.com")
+    send_mail("Order confirmation 7002", to="bob@example.com")
+    alice, bob = (m.id for m in mailbox.search("to:alice@example.com") + mailbox.search("to:bob@example.com"))
+
+    headers = mailbox.headers(alice)
+    mailbox.mark_read([])  # Mailpit would take no IDs as every message
+    unread_after_nothing = _unread(catcher)
+    mailbox.mark_read([alice, bob])
+    mailbox.mark_read([bob], read=False)
+
+    assert headers["Subject"] == ["Order confirmation 7001"] and headers["To"] == ["alice@example.com"]
+    assert unread_after_nothing == 2
+    assert _unread(catcher) == 1, "bob's message was marked unread again"
+
+
+def _unread(catcher: MailCatcher) -> int:
+    return int(httpx.get(f"{catcher.api_url}/api/v1/messages").json()["unread"])

@@ -8,11 +8,12 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
-from portal_browser import Mail, SeedAccount, SignedIn, order_numbers
+from portal_browser import SeedAccount, SignedIn, order_numbers
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from stand_ins import OutboxClock, closed_port
 
+from automation.clients import Mailbox
 from mock_portal import outbox
 from mock_portal.emails import Email
 from mock_portal.mailcatcher import MailCatcher
@@ -57,17 +58,17 @@ def placed_while_down(
 
 
 def test_checkout_succeeds_with_smtp_down_and_the_email_waits_in_the_outbox(
-    placed_while_down: str, db: Session, inbox: Mail
+    placed_while_down: str, db: Session, mailbox: Mailbox
 ) -> None:
     (row,) = rows(db)
 
     assert placed_while_down in row.subject and row.sent_at is None
     assert row.attempts == 1 and row.last_error
-    assert inbox.count() == 0
+    assert mailbox.count() == 0
 
 
 def test_once_smtp_is_back_the_queued_email_is_delivered_exactly_once(
-    placed_while_down: str, app: Flask, catcher: MailCatcher, clock: OutboxClock, db: Session, inbox: Mail
+    placed_while_down: str, app: Flask, catcher: MailCatcher, clock: OutboxClock, db: Session, mailbox: Mailbox
 ) -> None:
     smtp_back(app, catcher)
     clock.advance(outbox.MAX_BACKOFF)
@@ -75,25 +76,25 @@ def test_once_smtp_is_back_the_queued_email_is_delivered_exactly_once(
     assert outbox.deliver_pending(app) == 1
     assert outbox.deliver_pending(app) == 0, "a delivered email must not be sent again"
 
-    (message,) = inbox.search(f'subject:"{placed_while_down}"')
-    assert "Order confirmation" in message["Subject"] and inbox.count() == 1
+    (message,) = mailbox.search(f'subject:"{placed_while_down}"')
+    assert "Order confirmation" in message.subject and mailbox.count() == 1
     (row,) = rows(db)
     assert row.sent_at is not None and row.last_error is None
 
 
 def test_a_failed_email_is_not_retried_before_its_backoff_has_passed(
-    placed_while_down: str, app: Flask, catcher: MailCatcher, clock: OutboxClock, inbox: Mail
+    placed_while_down: str, app: Flask, catcher: MailCatcher, clock: OutboxClock, mailbox: Mailbox
 ) -> None:
     smtp_back(app, catcher)
 
     clock.advance(outbox.backoff(1) - timedelta(milliseconds=1))
-    assert outbox.deliver_pending(app) == 0 and inbox.count() == 0
+    assert outbox.deliver_pending(app) == 0 and mailbox.count() == 0
     clock.advance(timedelta(milliseconds=1))
-    assert outbox.deliver_pending(app) == 1 and inbox.count() == 1
+    assert outbox.deliver_pending(app) == 1 and mailbox.count() == 1
 
 
 def test_each_failed_try_waits_longer_up_to_the_cap(
-    app: Flask, db: Session, smtp_down: None, clock: OutboxClock, inbox: Mail
+    app: Flask, db: Session, smtp_down: None, clock: OutboxClock, mailbox: Mailbox
 ) -> None:
     enqueue(app, db, 1, "retry")
     waits = []
@@ -106,7 +107,7 @@ def test_each_failed_try_waits_longer_up_to_the_cap(
         clock.advance(row.next_attempt_at - clock.now_value)
 
     assert waits == [0.5, 1, 2, 4, 8, 16, 30, 30, 30]
-    assert rows(db)[0].attempts == 9 and inbox.count() == 0
+    assert rows(db)[0].attempts == 9 and mailbox.count() == 0
 
 
 @pytest.mark.parametrize(
@@ -132,7 +133,7 @@ def test_a_long_outage_is_retried_at_the_cap_without_errors(
     assert row.attempts == 61 and row.next_attempt_at == clock.now_value + outbox.MAX_BACKOFF
 
 
-def test_two_senders_at_once_send_each_email_once(app: Flask, db: Session, inbox: Mail) -> None:
+def test_two_senders_at_once_send_each_email_once(app: Flask, db: Session, mailbox: Mailbox) -> None:
     enqueue(app, db, 40, "race")
     start = threading.Barrier(2)
     sent: list[int] = []
@@ -148,7 +149,7 @@ def test_two_senders_at_once_send_each_email_once(app: Flask, db: Session, inbox
         thread.join()
 
     assert sum(sent) == 40
-    subjects = [m["Subject"] for m in inbox.search('subject:"race"')]
+    subjects = [m.subject for m in mailbox.search('subject:"race"')]
     assert len(subjects) == 40 and len(set(subjects)) == 40
     assert all(row.sent_at is not None for row in rows(db))
 

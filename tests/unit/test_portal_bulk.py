@@ -8,13 +8,14 @@ from datetime import date, timedelta
 
 import pytest
 from flask import Flask
-from portal_browser import Browser, Element, Mail, Page, SeedAccount, SignedIn, TestControl, order_numbers
+from portal_browser import Browser, Element, Page, SeedAccount, SignedIn, order_numbers
 from sqlalchemy.orm import Session
 
+from automation.clients import Mailbox, PortalAdmin
 from mock_portal.rules.payment import PAYMENT_LABELS
-from mock_portal.services.accounts import CreatedAccount, CreatedSubscription
 from mock_portal.services.cart import add_to_cart
 from mock_portal.services.subscriptions import owned_subscriptions
+from mock_portal.testing.answers import CreatedAccount, CreatedSubscription
 
 TODAY = date(2027, 1, 1)
 Key = tuple[str, str, str]
@@ -125,7 +126,7 @@ def test_the_bulk_page_lists_only_eligible_subscriptions_one_fieldset_per_csn_cu
 
 
 def test_a_selection_spanning_groups_becomes_one_order_and_one_email_per_group(
-    mixed: CreatedAccount, signed_in: SignedIn, control: TestControl, inbox: Mail
+    mixed: CreatedAccount, signed_in: SignedIn, admin: PortalAdmin, mailbox: Mailbox
 ) -> None:
     browser = signed_in(mixed)
     subs = eligible_of(mixed)
@@ -139,22 +140,22 @@ def test_a_selection_spanning_groups_becomes_one_order_and_one_email_per_group(
     page = browser.place_order(renew_now=True)
 
     assert page.path == "/checkout/confirmation", page.alerts
-    orders = control.orders(mixed.id)
-    assert sorted(order_numbers(page)) == sorted(o["number"] for o in orders)
-    assert {frozenset(o["subscriptions"]) for o in orders} == {frozenset(v) for v in by_group(chosen).values()}
-    assert inbox.count() == len(orders) == 3, "one confirmation email per transaction"
+    orders = admin.orders(mixed.id)
+    assert sorted(order_numbers(page)) == sorted(o.number for o in orders)
+    assert {frozenset(o.subscriptions) for o in orders} == {frozenset(v) for v in by_group(chosen).values()}
+    assert mailbox.count() == len(orders) == 3, "one confirmation email per transaction"
     renewal = {s.number: TODAY + timedelta(days=d) for s, d in zip(subs, (20, 40, 30, 30, 10, 12), strict=True)}
     for order in orders:
-        (message,) = inbox.search(f'subject:"{order["number"]}"')
-        assert "Order confirmation" in message["Subject"]
-        body = inbox.text(message["ID"])
-        for number in order["subscriptions"]:
+        (message,) = mailbox.search(f'subject:"{order.number}"')
+        assert "Order confirmation" in message.subject
+        body = mailbox.get(message.id).text
+        for number in order.subscriptions:
             (line,) = [ln for ln in body.splitlines() if number in ln]
             assert renewal[number].isoformat() in line, line
 
 
 def test_a_hundred_subscriptions_in_one_group_check_out_as_one_order_and_one_email(
-    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl, inbox: Mail
+    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin, mailbox: Mailbox
 ) -> None:
     account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": 30}] * 100)
     browser = signed_in(account)
@@ -165,9 +166,9 @@ def test_a_hundred_subscriptions_in_one_group_check_out_as_one_order_and_one_ema
     page = browser.place_order(renew_now=True)
 
     assert page.path == "/checkout/confirmation", page.alerts
-    (order,) = control.orders(account.id)
-    assert order_numbers(page) == [order["number"]] and len(order["subscriptions"]) == 100
-    assert inbox.count() == 1
+    (order,) = admin.orders(account.id)
+    assert order_numbers(page) == [order.number] and len(order.subscriptions) == 100
+    assert mailbox.count() == 1
 
 
 @pytest.fixture
@@ -178,7 +179,7 @@ def hundred_and_one(seed_account: SeedAccount) -> CreatedAccount:
 
 @pytest.mark.parametrize("how", ["checkboxes", "select all"])
 def test_a_hundred_and_one_are_refused_saying_100_is_the_limit_and_nothing_changes(
-    hundred_and_one: CreatedAccount, signed_in: SignedIn, control: TestControl, inbox: Mail, how: str
+    hundred_and_one: CreatedAccount, signed_in: SignedIn, admin: PortalAdmin, mailbox: Mailbox, how: str
 ) -> None:
     browser = signed_in(hundred_and_one)
     numbers = [s.number for s in hundred_and_one.subscriptions]
@@ -193,8 +194,8 @@ def test_a_hundred_and_one_are_refused_saying_100_is_the_limit_and_nothing_chang
     assert refused.status == 400
     assert "100" in limit_message(refused) and "at most" in limit_message(refused)
     assert cart_numbers(browser) == {numbers[0]}, "a refused selection must leave the cart as it was"
-    assert control.orders(hundred_and_one.id) == []
-    assert inbox.count() == 0
+    assert admin.orders(hundred_and_one.id) == []
+    assert mailbox.count() == 0
 
 
 def test_the_cart_takes_no_101st_renewal(hundred_and_one: CreatedAccount, signed_in: SignedIn) -> None:
@@ -219,7 +220,7 @@ def cart_of_101(hundred_and_one: CreatedAccount, app: Flask, db: Session) -> Ite
 
 
 def test_checkout_itself_refuses_more_than_100(
-    cart_of_101: CreatedAccount, signed_in: SignedIn, control: TestControl, inbox: Mail
+    cart_of_101: CreatedAccount, signed_in: SignedIn, admin: PortalAdmin, mailbox: Mailbox
 ) -> None:
     browser = signed_in(cart_of_101)
     assert "100" in limit_message(browser.get("/cart"))
@@ -228,8 +229,8 @@ def test_checkout_itself_refuses_more_than_100(
 
     assert refused.status == 400
     assert "100" in limit_message(refused)
-    assert control.orders(cart_of_101.id) == []
-    assert inbox.count() == 0
+    assert admin.orders(cart_of_101.id) == []
+    assert mailbox.count() == 0
     assert len(cart_numbers(browser)) == 101
 
 

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 
 import pytest
 from flask import Flask
-from portal_browser import Browser, Mail, SeedAccount, SignedIn, TestControl, order_numbers
+from portal_browser import Browser, SeedAccount, SignedIn, order_numbers
 
+from automation.clients import Mailbox, PortalAdmin
 from mock_portal import outbox
-from mock_portal.services.accounts import CreatedAccount
+from mock_portal.testing.answers import CreatedAccount
 
 TODAY = date(2027, 1, 1)
 RENEWAL = TODAY + timedelta(days=30)
@@ -44,7 +45,7 @@ def test_the_checkout_says_a_payment_number_comes_by_email(
 
 @METHODS
 def test_the_order_awaits_payment_and_its_one_email_carries_the_payment_number_and_deadline(
-    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl, inbox: Mail, method: str
+    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin, mailbox: Mailbox, method: str
 ) -> None:
     account = seed_account(
         country="JP", today=TODAY.isoformat(), subscriptions=[{"payment_method": method, "renewal_in_days": 30}]
@@ -54,16 +55,16 @@ def test_the_order_awaits_payment_and_its_one_email_carries_the_payment_number_a
 
     page = browser.place_order(renew_now=True)
 
-    (order,) = control.orders(account.id)
-    assert order["status"] == "awaiting_payment"
-    assert order_numbers(page) == [order["number"]] and "Awaiting payment" in page.main.text
-    assert order["payment_number"] and order["payment_number"] in page.main.text
-    assert inbox.count() == 1
-    (message,) = inbox.search(f'subject:"{order["number"]}"')
-    body = inbox.text(message["ID"])
-    assert f"payment number {order['payment_number']}" in body, body
-    assert f"by {order['payment_deadline']}" in body, body
-    assert date.fromisoformat(order["payment_deadline"]) > TODAY
+    (order,) = admin.orders(account.id)
+    assert order.status == "awaiting_payment"
+    assert order_numbers(page) == [order.number] and "Awaiting payment" in page.main.text
+    assert order.payment_number and order.payment_number in page.main.text
+    assert mailbox.count() == 1
+    (message,) = mailbox.search(f'subject:"{order.number}"')
+    body = mailbox.get(message.id).text
+    assert f"payment number {order.payment_number}" in body, body
+    assert order.payment_deadline and f"by {order.payment_deadline.isoformat()}" in body, body
+    assert order.payment_deadline > TODAY
 
 
 @METHODS
@@ -97,19 +98,19 @@ def test_a_subscription_awaiting_payment_cannot_be_put_in_the_cart_again(
 
 @METHODS
 def test_recording_the_payment_completes_the_renewal_without_a_second_email(
-    placed: tuple[CreatedAccount, Browser], app: Flask, control: TestControl, inbox: Mail, method: str
+    placed: tuple[CreatedAccount, Browser], app: Flask, admin: PortalAdmin, mailbox: Mailbox, method: str
 ) -> None:
     account, browser = placed
     number = account.subscriptions[0].number
-    (order,) = control.orders(account.id)
+    (order,) = admin.orders(account.id)
 
-    paid = control.pay(order["number"])
+    paid = admin.record_payment(order.number)
 
-    assert paid["status"] == "complete"
+    assert paid.status == "complete"
     through = RENEWAL.replace(year=RENEWAL.year + 1)
-    assert control.subscriptions(account.id)[number]["renewed_through"] == through.isoformat()
+    assert admin.subscription(account.id, number).renewed_through == through
     row = browser.get("/subscriptions").row_of(number)
     assert row.one(data_testid="renewal-date").times() == [RENEWAL]
     assert row.one(data_testid="renewal-reason").times() == [through]
     assert outbox.deliver_pending(app) == 0, "the payment queued an email"
-    assert inbox.count() == 1
+    assert mailbox.count() == 1

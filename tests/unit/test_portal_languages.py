@@ -14,15 +14,16 @@ from typing import Any
 import pytest
 from babel.messages.pofile import read_po
 from flask import Flask
-from portal_browser import Browser, Element, Mail, Page, SeedAccount, SignedIn, order_numbers
+from portal_browser import Browser, Element, Page, SeedAccount, SignedIn, order_numbers
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import mock_portal
+from automation.clients import Mailbox
 from mock_portal.catalog import products
 from mock_portal.models import User
-from mock_portal.services.accounts import CreatedAccount
 from mock_portal.services.reminders import send_reminders
+from mock_portal.testing.answers import CreatedAccount
 
 TODAY = date(2026, 11, 1)
 RENEWAL = date(2026, 11, 29)
@@ -341,14 +342,14 @@ def as_written(el: Element) -> str:
 # --- emails in the recipient's language -------------------------------------------------------------------------------
 
 
-def mail_to(inbox: Mail, email: str) -> dict[str, str]:
+def mail_to(mailbox: Mailbox, email: str) -> dict[str, str]:
     """Subject → text of every email to `email`."""
-    return {m["Subject"]: inbox.text(m["ID"]) for m in inbox.search(f"to:{email}")}
+    return {m.subject: mailbox.get(m.id).text for m in mailbox.search(f"to:{email}")}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_confirmation_emails_are_in_the_recipients_language_whatever_the_page_was_in(
-    pages_app: Flask, speaker: Any, signed_in: SignedIn, inbox: Mail, language: str
+    pages_app: Flask, speaker: Any, signed_in: SignedIn, mailbox: Mailbox, language: str
 ) -> None:
     account = speaker(language, subscriptions=[
         {"product": "ACD", "seats": 1, "renewal_date": RENEWAL.isoformat(), "currency": "USD", "payment_method": "paypal"},
@@ -363,7 +364,7 @@ def test_confirmation_emails_are_in_the_recipients_language_whatever_the_page_wa
     assert len(orders) == 2
 
     names, lines = CONTRACT[language], EMAIL_LINES[language]
-    emails = mail_to(inbox, account.users[0].email)
+    emails = mail_to(mailbox, account.users[0].email)
     assert set(emails) == {names["confirmation"].format(order=order) for order in orders}
     by_method = {("konbini" if names["konbini"] in text else "paypal"): text for text in emails.values()}
     for method, text in by_method.items():
@@ -378,7 +379,7 @@ def test_confirmation_emails_are_in_the_recipients_language_whatever_the_page_wa
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_reminders_are_in_the_first_users_language(
-    app: Flask, db: Session, speaker: Any, inbox: Mail, public_url: str, language: str
+    app: Flask, db: Session, speaker: Any, mailbox: Mailbox, public_url: str, language: str
 ) -> None:
     account = speaker(language, subscriptions=[{"renewal_date": RENEWAL.isoformat(), "payment_method": "konbini"}])
     number = account.subscriptions[0].number
@@ -387,7 +388,7 @@ def test_reminders_are_in_the_first_users_language(
         assert send_reminders(db, public_url) == 1
 
     names, lines = CONTRACT[language], EMAIL_LINES[language]
-    ((subject, text),) = mail_to(inbox, account.users[0].email).items()
+    ((subject, text),) = mail_to(mailbox, account.users[0].email).items()
     assert subject == names["reminder"].format(number=number, date=RENEWAL.isoformat())
     assert text.startswith(lines["reminder"].format(number=number)), text
     assert f"{public_url}/subscriptions/{number}/renew" in text and lines["manual"] in text
@@ -516,7 +517,7 @@ def test_the_english_detector_finds_english_on_an_english_page(pages_app: Flask,
 
 @pytest.mark.parametrize("language", OTHER_LANGUAGES)
 def test_no_english_is_left_in_a_french_or_japanese_email(
-    app: Flask, db: Session, speaker: Any, signed_in: SignedIn, inbox: Mail, public_url: str, language: str
+    app: Flask, db: Session, speaker: Any, signed_in: SignedIn, mailbox: Mailbox, public_url: str, language: str
 ) -> None:
     account = speaker(language, subscriptions=[
         {"renewal_in_days": 20, "payment_method": "konbini", "country": "JP"},
@@ -529,7 +530,7 @@ def test_no_english_is_left_in_a_french_or_japanese_email(
     user.renew_selected([s.number for s in account.subscriptions])
     assert len(order_numbers(user.place_order(renew_now=True))) == 3
 
-    emails = mail_to(inbox, account.users[0].email)
+    emails = mail_to(mailbox, account.users[0].email)
     assert len(emails) == 6
     for subject, text in emails.items():
         readable = re.sub(r"https?://\S+", " ", text)  # the renewal link is an address, not words

@@ -10,9 +10,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from portal_browser import Browser, Element, Mail, Page, SeedAccount, SignedIn, TestControl, money, order_numbers
+from portal_browser import Browser, Element, Page, SeedAccount, SignedIn, money, order_numbers
 
-from mock_portal.services.accounts import CreatedAccount
+from automation.clients import Mailbox, PortalAdmin
+from mock_portal.testing.answers import CreatedAccount
 
 TODAY = date(2027, 1, 1)
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -73,10 +74,10 @@ def renew_and_check_out(browser: Browser, numbers: Sequence[str], *, renew_now: 
     return browser.place_order(renew_now=renew_now)
 
 
-def email_line(mail: Mail, order_number: str, subscription: str) -> str:
+def email_line(mail: Mailbox, order_number: str, subscription: str) -> str:
     """The line of an order's one confirmation email that names a subscription."""
     (message,) = mail.search(f'subject:"{order_number}"')
-    return next(line for line in mail.text(message["ID"]).splitlines() if subscription in line)
+    return next(line for line in mail.get(message.id).text.splitlines() if subscription in line)
 
 
 # --- the cart: prices reviewed in the subscription's currency, tax by the CSN's country ------------------------
@@ -154,7 +155,7 @@ def test_checkout_shows_the_payment_method_on_file(seed_account: SeedAccount, si
 
 
 def test_an_early_renewal_is_refused_without_renew_now_and_nothing_is_ordered(
-    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl, inbox: Mail
+    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin, mailbox: Mailbox
 ) -> None:
     account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": 30}])
     number = account.subscriptions[0].number
@@ -167,13 +168,13 @@ def test_an_early_renewal_is_refused_without_renew_now_and_nothing_is_ordered(
 
     assert refused.status == 400
     assert any("Renew now" in alert for alert in refused.alerts), refused.alerts
-    assert control.orders(account.id) == []
-    assert inbox.count() == 0
+    assert admin.orders(account.id) == []
+    assert mailbox.count() == 0
     assert number in cart_lines(browser.get("/cart")), "the refused renewal stays in the cart"
 
 
 def test_an_early_renewal_with_renew_now_places_one_order_and_sends_one_email(
-    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl, inbox: Mail
+    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin, mailbox: Mailbox
 ) -> None:
     account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": 30}])
     number = account.subscriptions[0].number
@@ -182,17 +183,17 @@ def test_an_early_renewal_with_renew_now_places_one_order_and_sends_one_email(
     page = renew_and_check_out(signed_in(account), [number], renew_now=True)
 
     assert (page.status, page.path) == (200, "/checkout/confirmation")
-    (order,) = control.orders(account.id)
-    assert order_numbers(page) == [order["number"]] and order["subscriptions"] == [number]
+    (order,) = admin.orders(account.id)
+    assert order_numbers(page) == [order.number] and order.subscriptions == [number]
     assert page.one_testid("renewal-date").times() == [renewal]
-    assert inbox.count() == 1
-    (message,) = inbox.search(f'to:{account.users[0].email} subject:"Order confirmation"')
-    assert order["number"] in message["Subject"]
+    assert mailbox.count() == 1
+    (message,) = mailbox.search(f'to:{account.users[0].email} subject:"Order confirmation"')
+    assert order.number in message.subject
 
 
 @pytest.mark.parametrize("renewal_in_days", [0, -45], ids=["on the date", "45 days late"])
 def test_renewing_on_or_after_the_renewal_date_needs_no_renew_now(
-    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl, renewal_in_days: int
+    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin, renewal_in_days: int
 ) -> None:
     account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": renewal_in_days}])
     browser = signed_in(account)
@@ -201,7 +202,7 @@ def test_renewing_on_or_after_the_renewal_date_needs_no_renew_now(
 
     page = browser.place_order(renew_now=False)
 
-    assert page.path == "/checkout/confirmation" and len(control.orders(account.id)) == 1
+    assert page.path == "/checkout/confirmation" and len(admin.orders(account.id)) == 1
 
 
 def test_checkout_of_an_empty_cart_is_refused_clearly(seed_account: SeedAccount, signed_in: SignedIn) -> None:
@@ -231,7 +232,7 @@ PAID = [pytest.param(-90, id="90 days early"), pytest.param(0, id="on the date")
 
 @pytest.mark.parametrize("days_after_renewal", PAID)
 def test_the_confirmation_page_and_email_keep_the_renewal_date_however_early_or_late_it_is_paid(
-    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl, inbox: Mail, days_after_renewal: int
+    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin, mailbox: Mailbox, days_after_renewal: int
 ) -> None:
     account, _, page, renewal = renew_on(seed_account, signed_in, days_after_renewal, "annual")
     number = account.subscriptions[0].number
@@ -240,10 +241,10 @@ def test_the_confirmation_page_and_email_keep_the_renewal_date_however_early_or_
     row = page.row_of(number)
     assert row.one(data_testid="renewal-date").times() == [renewal]
     assert add_years(renewal, "annual") in row.times()
-    line = email_line(inbox, order_number, number)
+    line = email_line(mailbox, order_number, number)
     assert f"renewal date {renewal.isoformat()}" in line, line
     assert f"through {add_years(renewal, 'annual').isoformat()}" in line, line
-    assert inbox.count() == 1
+    assert mailbox.count() == 1
 
 
 @pytest.mark.parametrize("days_after_renewal", PAID[:2])
@@ -280,22 +281,22 @@ def test_right_after_paying_late_the_next_renewal_date_is_the_old_one_plus_the_t
 @pytest.mark.parametrize("term", ["annual", "three_year"])
 @pytest.mark.parametrize("days_after_renewal", PAID)
 def test_once_today_passes_the_old_date_the_list_shows_it_plus_the_term_and_renewal_opens_again_in_its_window(
-    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl, days_after_renewal: int, term: str
+    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin, days_after_renewal: int, term: str
 ) -> None:
     account, browser, _, renewal = renew_on(seed_account, signed_in, days_after_renewal, term)
     number = account.subscriptions[0].number
     paid_on = TODAY
     next_date = add_years(renewal, term)
 
-    control.set_today(account.id, renewal + timedelta(days=46))
+    admin.set_clock(account.id, renewal + timedelta(days=46))
     row = browser.get("/subscriptions").row_of(number)
     shown = row.one(data_testid="renewal-date").times()
     assert shown == [next_date], f"paid on {paid_on}: the next renewal date must be D + term = {next_date}, not {shown}"
 
-    control.set_today(account.id, next_date - timedelta(days=91))
+    admin.set_clock(account.id, next_date - timedelta(days=91))
     before = browser.get("/subscriptions")
     assert before.renew_form(before.row_of(number)) == [], "the next window opens at D + term − 90, not before"
-    control.set_today(account.id, next_date - timedelta(days=90))
+    admin.set_clock(account.id, next_date - timedelta(days=90))
     again = renew_and_check_out(browser, [number], renew_now=True)
 
     assert again.path == "/checkout/confirmation", again.alerts
@@ -304,14 +305,14 @@ def test_once_today_passes_the_old_date_the_list_shows_it_plus_the_term_and_rene
 
 
 def test_the_order_history_lists_each_order(
-    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl
+    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin
 ) -> None:
     account, browser, _, _ = renew_on(seed_account, signed_in, 0, "annual")
-    (order,) = control.orders(account.id)
+    (order,) = admin.orders(account.id)
 
     history = browser.get("/orders")
 
-    assert history.doc.find_all("td", text=order["number"])
+    assert history.doc.find_all("td", text=order.number)
 
 
 
@@ -328,7 +329,7 @@ LEAP_RENEWALS = [date(2028, 2, 29), date(2029, 2, 28), date(2030, 2, 28), date(2
     ],
 )
 def test_a_29_february_anniversary_renews_through_28_february_and_is_back_on_the_29th_in_2032(
-    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl, paid_offsets: list[int]
+    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin, paid_offsets: list[int]
 ) -> None:
     first = LEAP_RENEWALS[0]
     account = seed_account(today=first.isoformat(), subscriptions=[{"renewal_date": first.isoformat(), "term": "annual"}])
@@ -336,7 +337,7 @@ def test_a_29_february_anniversary_renews_through_28_february_and_is_back_on_the
     browser = signed_in(account)
 
     for renewal, through, offset in zip(LEAP_RENEWALS, LEAP_RENEWALS[1:], paid_offsets, strict=False):
-        control.set_today(account.id, renewal + timedelta(days=offset))
+        admin.set_clock(account.id, renewal + timedelta(days=offset))
         row = browser.get("/subscriptions").row_of(number)
         assert row.one(data_testid="renewal-date").times() == [renewal], f"the date in force before paying {renewal}"
 
@@ -344,18 +345,18 @@ def test_a_29_february_anniversary_renews_through_28_february_and_is_back_on_the
 
         assert page.path == "/checkout/confirmation", page.alerts
         assert page.row_of(number).times() == [renewal, through], f"renewing {renewal} must run through {through}"
-        state = control.subscriptions(account.id)[number]
+        state = admin.subscription(account.id, number)
         in_force = (renewal, through) if offset <= 0 else (through, None)  # paid late: already rolled forward
-        assert (state["renewal_date"], state["renewed_through"]) == tuple(d and d.isoformat() for d in in_force)
-        assert state["anchor_day"] == 29
+        assert (state.renewal_date, state.renewed_through) == in_force
+        assert state.anchor_day == 29
 
-    control.set_today(account.id, LEAP_RENEWALS[-1] - timedelta(days=90))
+    admin.set_clock(account.id, LEAP_RENEWALS[-1] - timedelta(days=90))
     row = browser.get("/subscriptions").row_of(number)
     assert row.one(data_testid="renewal-date").times() == [LEAP_RENEWALS[-1]], "back on 29 February in 2032"
 
 
 def test_a_konbini_renewal_paid_later_keeps_the_anchor_day(
-    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl
+    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin
 ) -> None:
     account = seed_account(
         country="JP",
@@ -366,15 +367,15 @@ def test_a_konbini_renewal_paid_later_keeps_the_anchor_day(
 
     page = renew_and_check_out(signed_in(account), [number], renew_now=True)
     assert page.path == "/checkout/confirmation", page.alerts
-    (order,) = control.orders(account.id)
-    control.pay(order["number"])
+    (order,) = admin.orders(account.id)
+    admin.record_payment(order.number)
 
-    state = control.subscriptions(account.id)[number]
-    assert (state["renewal_date"], state["renewed_through"], state["anchor_day"]) == ("2031-02-28", "2032-02-29", 29)
+    state = admin.subscription(account.id, number)
+    assert (state.renewal_date, state.renewed_through, state.anchor_day) == (date(2031, 2, 28), date(2032, 2, 29), 29)
 
 
 def test_a_three_year_term_from_a_clamped_28_february_ends_on_29_february(
-    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl
+    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin
 ) -> None:
     account = seed_account(
         today="2029-02-28", subscriptions=[{"renewal_date": "2029-02-28", "anchor_day": 29, "term": "three_year"}]
@@ -385,4 +386,4 @@ def test_a_three_year_term_from_a_clamped_28_february_ends_on_29_february(
 
     assert page.path == "/checkout/confirmation", page.alerts
     assert page.row_of(number).times() == [date(2029, 2, 28), date(2032, 2, 29)]
-    assert control.subscriptions(account.id)[number]["renewed_through"] == "2032-02-29"
+    assert admin.subscription(account.id, number).renewed_through == date(2032, 2, 29)

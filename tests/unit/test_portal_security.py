@@ -6,9 +6,10 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from portal_browser import Browser, Page, SeedAccount, SignedIn, TestControl, order_numbers
+from portal_browser import Browser, Page, SeedAccount, SignedIn, order_numbers
 
-from mock_portal.services.accounts import CreatedAccount
+from automation.clients import PortalAdmin
+from mock_portal.testing.answers import CreatedAccount
 
 TODAY = "2027-01-01"
 
@@ -61,7 +62,7 @@ def test_removing_someone_elses_renewal_from_the_cart_does_nothing(
 
 
 def test_a_bulk_renewal_ignores_numbers_and_groups_of_another_account(
-    mine: CreatedAccount, theirs: CreatedAccount, signed_in: SignedIn, control: TestControl
+    mine: CreatedAccount, theirs: CreatedAccount, signed_in: SignedIn, admin: PortalAdmin
 ) -> None:
     me = signed_in(mine)
     their_sub, my_sub = theirs.subscriptions[0], mine.subscriptions[0]
@@ -73,10 +74,10 @@ def test_a_bulk_renewal_ignores_numbers_and_groups_of_another_account(
     me.renew_selected([my_sub.number, their_sub.number])
     me.place_order(renew_now=True)
 
-    (order,) = control.orders(mine.id)
-    assert order["subscriptions"] == [my_sub.number]
-    assert control.orders(theirs.id) == []
-    assert control.subscriptions(theirs.id)[their_sub.number]["renewed_through"] is None
+    (order,) = admin.orders(mine.id)
+    assert order.subscriptions == [my_sub.number]
+    assert admin.orders(theirs.id) == []
+    assert admin.subscription(theirs.id, their_sub.number).renewed_through is None
 
 
 def test_a_confirmation_page_shows_only_your_own_orders(
@@ -93,7 +94,7 @@ def test_a_confirmation_page_shows_only_your_own_orders(
 
 @pytest.mark.parametrize("token", [None, "forged"], ids=["missing", "forged"])
 def test_a_form_without_this_sessions_csrf_token_is_refused(
-    mine: CreatedAccount, signed_in: SignedIn, control: TestControl, token: str | None
+    mine: CreatedAccount, signed_in: SignedIn, admin: PortalAdmin, token: str | None
 ) -> None:
     browser = signed_in(mine)
     number = mine.subscriptions[0].number
@@ -105,7 +106,7 @@ def test_a_form_without_this_sessions_csrf_token_is_refused(
         assert refused.status == 400, f"POST {path} with a {token or 'missing'} token answered {refused.status}"
         assert any("did not come from this site" in a for a in refused.alerts), f"{path}: {refused.alerts}"
     assert browser.get("/subscriptions").status == 200, "a refused sign-out must not sign out"
-    assert not in_cart(browser, number) and control.orders(mine.id) == []
+    assert not in_cart(browser, number) and admin.orders(mine.id) == []
 
 
 def test_sign_in_without_the_csrf_token_is_refused(mine: CreatedAccount, anonymous: Browser) -> None:
@@ -117,7 +118,7 @@ def test_sign_in_without_the_csrf_token_is_refused(mine: CreatedAccount, anonymo
 
 
 def test_prices_posted_with_the_forms_are_ignored(
-    seed_account: SeedAccount, signed_in: SignedIn, control: TestControl
+    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin
 ) -> None:
     account = seed_account(today=TODAY, subscriptions=[{"product": "ACD", "term": "annual", "seats": 2, "currency": "USD"}])
     browser = signed_in(account)
@@ -131,8 +132,8 @@ def test_prices_posted_with_the_forms_are_ignored(
     assert cart.one_testid("cart-total").text == f"${total:,.2f}"
     browser.place_order(renew_now=True, extra=tampered)
 
-    (order,) = control.orders(account.id)
-    assert (order["currency"], order["total"]) == ("USD", f"{total:.2f}")
+    (order,) = admin.orders(account.id)
+    assert (order.currency, order.total) == ("USD", f"{total:.2f}")
 
 
 def signed_in_pages(browser: Browser, number: str) -> list[Page]:

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from portal_browser import Browser, Element, Page, SeedAccount, SignedIn, TestControl, parse_html
+from portal_browser import Browser, Element, Page, SeedAccount, SignedIn, parse_html
 from sqlalchemy.orm import Session
 
+from automation.clients import Mailbox, PortalAdmin
 from automation.profile import PROFILES_DIR, PortalProfile, ProfileError, default_profile, headers, load_profile, text_regex
 from automation.profiles import PAYMENT_METHODS, TERMS
 from automation.rules import Reason
@@ -323,7 +324,7 @@ COUNTRIES = {"US": "credit_card", "DE": "paypal", "GB": "direct_debit", "JP": "k
 
 @EACH_BUNDLED
 def test_cart_checkout_confirmation_and_history_carry_the_profiles_names_money_and_statuses(
-    profile: PortalProfile, seed_account: SeedAccount, signed_in: SignedIn, control: TestControl, inbox: object
+    profile: PortalProfile, seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin, mailbox: Mailbox
 ) -> None:
     account = seed_account(
         today=TODAY.isoformat(),
@@ -354,8 +355,8 @@ def test_cart_checkout_confirmation_and_history_carry_the_profiles_names_money_a
     shown(profile.checkout.place_order, "checkout.place_order", texts(checkout.main, "button"), "/checkout")
 
     confirmation = browser.place_order(renew_now=True)
-    orders = {o["number"]: o for o in control.orders(account.id)}
-    assert sorted(cart_totals) == sorted(profile.format_money(o["total_minor"], o["currency"]) for o in orders.values())
+    orders = {o.number: o for o in admin.orders(account.id)}
+    assert sorted(cart_totals) == sorted(profile.format_money(o.total_minor, o.currency) for o in orders.values())
     for section in confirmation.main.find_all("section"):
         number = section.one(data_testid="order-number").text
         order = orders[number]
@@ -363,11 +364,11 @@ def test_cart_checkout_confirmation_and_history_carry_the_profiles_names_money_a
         summary = section.find_all("p")[0].text
         match = profile.transaction_regex(whole=False).search(summary)
         assert match is not None and (match["csn"], match["currency"], profile.payment_code(match["payment_method"])) == (
-            order["csn"], order["currency"], order["payment_method"],
+            order.csn, order.currency, order.payment_method,
         ), f"the order summary {summary!r} does not name its transaction as {profile.transaction!r}"  # fmt: skip
-        assert profile.order_status_label(order["status"]) in summary
-        assert profile.format_money(order["total_minor"], order["currency"]) in as_written(section.find_all("p")[0])
-        through = "renews_through_once_paid" if order["status"] == "awaiting_payment" else "renewed_through"
+        assert profile.order_status_label(order.status) in summary
+        assert profile.format_money(order.total_minor, order.currency) in as_written(section.find_all("p")[0])
+        through = "renews_through_once_paid" if order.status == "awaiting_payment" else "renewed_through"
         on_page = column_headers(confirmation, section)
         for field in ("product", "number", "renewal_date", through):
             header = getattr(profile.confirmation.columns, field)
@@ -381,7 +382,7 @@ def test_cart_checkout_confirmation_and_history_carry_the_profiles_names_money_a
     reason = browser.get("/subscriptions").row_of(konbini.number).one(data_testid="renewal-reason").text
     assert reason == profile.reason_text(Reason.AWAITING_PAYMENT)
 
-    subjects = {message["Subject"] for message in inbox.search(f"to:{account.users[0].email}")}  # type: ignore[attr-defined]
+    subjects = {message.subject for message in mailbox.search(f"to:{account.users[0].email}")}
     assert subjects == {profile.confirmation_subject(number) for number in orders}
 
 

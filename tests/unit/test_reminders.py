@@ -5,24 +5,23 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from automation.clients import Mailbox
 from mock_portal.db import new_session
 from mock_portal.models import Account, User
-from mock_portal.services.accounts import CreatedAccount
 from mock_portal.services.cart import add_to_cart
 from mock_portal.services.orders import place_orders
 from mock_portal.services.reminders import send_reminders
 from mock_portal.services.subscriptions import owned_subscriptions
+from mock_portal.testing.answers import CreatedAccount
 
 TODAY = "2027-01-01"
 RunJob = Callable[[], int]
 SeedAccount = Callable[..., CreatedAccount]
-Inbox = Any  # tests/unit/conftest.py's Inbox: search(query), text(id), count()
 
 
 @pytest.fixture
@@ -44,7 +43,7 @@ def set_clock(db: Session, account: CreatedAccount, today: str) -> None:
 
 
 def test_each_eligible_subscription_gets_one_reminder_with_its_number_and_renewal_link(
-    seed_account: SeedAccount, run_job: RunJob, inbox: Inbox, public_url: str
+    seed_account: SeedAccount, run_job: RunJob, mailbox: Mailbox, public_url: str
 ) -> None:
     account = seed_account(today=TODAY, subscriptions=[{"renewal_in_days": 30}, {"renewal_in_days": 90}, {}])
     to = account.users[0].email
@@ -52,42 +51,42 @@ def test_each_eligible_subscription_gets_one_reminder_with_its_number_and_renewa
     assert run_job() == 3
 
     for sub in account.subscriptions:
-        (message,) = inbox.search(f'to:{to} subject:"{sub.number}"')
-        assert "Renewal reminder" in message["Subject"]
-        assert f"{public_url}/subscriptions/{sub.number}/renew" in inbox.text(message["ID"])
+        (message,) = mailbox.search(f'to:{to} subject:"{sub.number}"')
+        assert "Renewal reminder" in message.subject
+        assert f"{public_url}/subscriptions/{sub.number}/renew" in mailbox.get(message.id).text
 
 
-def test_reminders_go_to_the_accounts_first_user(seed_account: SeedAccount, run_job: RunJob, inbox: Inbox) -> None:
+def test_reminders_go_to_the_accounts_first_user(seed_account: SeedAccount, run_job: RunJob, mailbox: Mailbox) -> None:
     account = seed_account(today=TODAY, users=[{}, {}], subscriptions=[{}])
 
     run_job()
 
-    assert len(inbox.search(f"to:{account.users[0].email}")) == 1
-    assert inbox.search(f"to:{account.users[1].email}") == []
+    assert len(mailbox.search(f"to:{account.users[0].email}")) == 1
+    assert mailbox.search(f"to:{account.users[1].email}") == []
 
 
 @pytest.mark.parametrize("method", ["konbini", "atm_bank_transfer"])
 def test_a_manual_only_payment_method_gets_the_instructions(
-    seed_account: SeedAccount, run_job: RunJob, inbox: Inbox, method: str
+    seed_account: SeedAccount, run_job: RunJob, mailbox: Mailbox, method: str
 ) -> None:
     account = seed_account(country="JP", today=TODAY, subscriptions=[{"payment_method": method}])
 
     run_job()
 
-    (message,) = inbox.search(f"to:{account.users[0].email}")
-    assert "cannot renew automatically" in inbox.text(message["ID"])
+    (message,) = mailbox.search(f"to:{account.users[0].email}")
+    assert "cannot renew automatically" in mailbox.get(message.id).text
 
 
-def test_running_the_job_twice_sends_nothing_twice(seed_account: SeedAccount, run_job: RunJob, inbox: Inbox) -> None:
+def test_running_the_job_twice_sends_nothing_twice(seed_account: SeedAccount, run_job: RunJob, mailbox: Mailbox) -> None:
     seed_account(today=TODAY, subscriptions=[{}, {}])
     assert run_job() == 2
 
     assert run_job() == 0
-    assert inbox.count() == 2
+    assert mailbox.count() == 2
 
 
 def test_concurrent_runs_send_each_reminder_once(
-    app: Flask, seed_account: SeedAccount, inbox: Inbox, public_url: str
+    app: Flask, seed_account: SeedAccount, mailbox: Mailbox, public_url: str
 ) -> None:
     seed_account(today=TODAY, subscriptions=[{} for _ in range(50)])
     counts: list[int] = []
@@ -106,7 +105,7 @@ def test_concurrent_runs_send_each_reminder_once(
     for thread in threads:
         thread.join()
 
-    assert sum(counts) == 50 and inbox.count() == 50
+    assert sum(counts) == 50 and mailbox.count() == 50
 
 
 @pytest.mark.parametrize(
@@ -121,16 +120,16 @@ def test_concurrent_runs_send_each_reminder_once(
     ],
 )
 def test_no_reminder_for_a_subscription_that_cannot_be_renewed(
-    seed_account: SeedAccount, run_job: RunJob, inbox: Inbox, spec: dict[str, object]
+    seed_account: SeedAccount, run_job: RunJob, mailbox: Mailbox, spec: dict[str, object]
 ) -> None:
     seed_account(today=TODAY, subscriptions=[spec])
 
     assert run_job() == 0
-    assert inbox.count() == 0
+    assert mailbox.count() == 0
 
 
 def test_the_next_term_gets_its_own_reminder_once_its_window_opens(
-    app: Flask, db: Session, seed_account: SeedAccount, run_job: RunJob, inbox: Inbox
+    app: Flask, db: Session, seed_account: SeedAccount, run_job: RunJob, mailbox: Mailbox
 ) -> None:
     account = seed_account(today=TODAY, subscriptions=[{"renewal_date": "2027-01-31", "term": "annual"}])
     number = account.subscriptions[0].number
@@ -147,5 +146,5 @@ def test_the_next_term_gets_its_own_reminder_once_its_window_opens(
     set_clock(db, account, "2027-11-02")  # D+1y − 90
     assert run_job() == 1
 
-    reminders = inbox.search(f'subject:"Renewal reminder" subject:"{number}"')
-    assert sorted(m["Subject"].rsplit(" ", 1)[-1] for m in reminders) == ["2027-01-31", "2028-01-31"]
+    reminders = mailbox.search(f'subject:"Renewal reminder" subject:"{number}"')
+    assert sorted(m.subject.rsplit(" ", 1)[-1] for m in reminders) == ["2027-01-31", "2028-01-31"]

@@ -22,14 +22,16 @@ import pytest
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from portal_browser import Browser, Page, SeedAccount, SignedIn, TestControl, order_numbers
+from portal_browser import Browser, Page, SeedAccount, SignedIn, order_numbers
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
+from automation.clients import PortalAdmin
 from mock_portal import create_app
 from mock_portal.db import new_session
 from mock_portal.models import User
-from mock_portal.services.accounts import CreatedAccount, create_account
+from mock_portal.testing.answers import CreatedAccount
+from mock_portal.testing.storage import create_account
 
 TODAY = "2027-01-01"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -65,7 +67,7 @@ def concrete(rule: Any) -> str:
 
 
 def test_every_state_changing_route_refuses_a_request_without_this_sessions_token(
-    pages_app: Flask, mine: CreatedAccount, signed_in: SignedIn, control: TestControl
+    pages_app: Flask, mine: CreatedAccount, signed_in: SignedIn, admin: PortalAdmin
 ) -> None:
     browser = signed_in(mine)
     browser.get("/")
@@ -80,7 +82,7 @@ def test_every_state_changing_route_refuses_a_request_without_this_sessions_toke
             assert refused.status == 400, f"{method} {path} without the session's token answered {refused.status}"
             assert any(EXPIRED_FORM in alert for alert in refused.alerts), f"{method} {path}: {refused.alerts}"
     assert browser.get("/cart").main.find_all("td", text=mine.subscriptions[0].number) == []
-    assert control.orders(mine.id) == [] and browser.get("/").status == 200, "a refused request changed something"
+    assert admin.orders(mine.id) == [] and browser.get("/").status == 200, "a refused request changed something"
 
 
 tokens = st.one_of(
@@ -322,7 +324,7 @@ def test_the_sign_in_limit_forgets_attempts_older_than_a_minute(
 
 
 def test_order_history_and_confirmation_show_only_your_own_orders(
-    mine: CreatedAccount, theirs: CreatedAccount, signed_in: SignedIn, control: TestControl
+    mine: CreatedAccount, theirs: CreatedAccount, signed_in: SignedIn, admin: PortalAdmin
 ) -> None:
     me, them = signed_in(mine), signed_in(theirs)
     them.renew(theirs.subscriptions[0].number)
@@ -336,7 +338,7 @@ def test_order_history_and_confirmation_show_only_your_own_orders(
     mixed = me.get(f"/checkout/confirmation?orders={their_order},{my_order}")
     assert order_numbers(mixed) == [my_order] and their_order not in mixed.html
     assert theirs.subscriptions[0].number not in mixed.html
-    assert [o["number"] for o in control.orders(theirs.id)] == [their_order], "their orders changed"
+    assert [o.number for o in admin.orders(theirs.id)] == [their_order], "their orders changed"
 
 
 # --- the test-control API outside testing mode ------------------------------------------------------------------
