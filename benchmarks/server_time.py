@@ -23,7 +23,8 @@ from benchmarks.common import Figure, Part, Target, load, median
 from mock_portal import create_app, sessions
 from mock_portal.db import new_session
 from mock_portal.models import User
-from mock_portal.services.accounts import CreatedAccount, create_account
+from mock_portal.testing.answers import CreatedAccount
+from mock_portal.testing.storage import create_account
 
 _PATH_PREFIX = re.compile(r"(?<!\S)\S*/(?:site-packages|" + re.escape(Path(__file__).resolve().parents[1].name) + r")/")
 LIST_TARGET = Target("<", 100, "ms")  # for the list of a 10,000-subscription account
@@ -76,7 +77,7 @@ class Page:
 
 
 class Portal:
-    """A portal app on its own SQLite file, with accounts created through services.accounts and clients signed in."""
+    """A portal app on its own SQLite file, with accounts created through testing.storage.create_account and clients signed in."""
 
     def __init__(self, folder: Path) -> None:
         self.app: Flask = create_app(

@@ -17,7 +17,8 @@ from .catalog import FIXTURES_DIR
 from .clock import portal_today
 from .i18n import LOCALES
 from .models import Subscription, User
-from .services.accounts import SpecError, create_account
+from .testing.fields import SpecError
+from .testing.storage import create_account
 
 SCENARIO_PATH = FIXTURES_DIR / "demo_scenario.json"
 _SCENARIO_ONLY = ("case", "expect_reason")  # describe the demo; not part of the account spec

@@ -21,10 +21,10 @@ from mock_portal import create_app
 from mock_portal.catalog import product, products
 from mock_portal.db import new_session
 from mock_portal.models import Account, Csn, Order, Subscription, User
-from mock_portal.services.accounts import create_account
 from mock_portal.services.cart import add_to_cart
 from mock_portal.services.orders import place_orders, record_payment
 from mock_portal.services.subscriptions import describe_all
+from mock_portal.testing.storage import create_account
 
 THROUGH_THE_PORTAL = settings(max_examples=40, deadline=None)  # each example creates an account and places orders
 

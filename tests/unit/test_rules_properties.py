@@ -29,7 +29,7 @@ from mock_portal.rules.terms import TERM_MONTHS, add_term
 
 FEW = settings(max_examples=150, deadline=None)  # pure functions: cheap, but the unit suite's CI time is shared
 
-# The dates the portal accepts (services.accounts: 2000-01-01 … 2099-12-31), with room for D − 90 and D + 3 years.
+# The dates the portal accepts (config.EARLIEST_DATE, LATEST_DATE: 2000-01-01 … 2099-12-31), with room for D − 90 and D + 3 years.
 dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
 month_ends = st.builds(
     lambda year, month: date(year, month, calendar.monthrange(year, month)[1]),
