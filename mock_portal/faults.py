@@ -3,11 +3,9 @@ on chosen routes, optionally only for one account's requests. The /__test__/ pat
 
 from __future__ import annotations
 
-import json
 import re
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
@@ -23,10 +21,6 @@ ROUTE_PATTERN = r"^/[^?#\s]*$"
 TEST_API_PATTERN = r"^/__test__(/|$)"
 MAX_ROUTE_LENGTH = 200
 _EXTENSION = "portal_faults"
-
-
-class FaultSpecError(ValueError):
-    """A fault rule is malformed; the message names the field."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -100,83 +94,6 @@ class InjectedError(HTTPException):
             "(PUT /__test__/faults). Clear it with DELETE /__test__/faults."
         )
         self.code = status
-
-
-# --- parsing what PUT /__test__/faults sends ----------------------------------------------------------------------
-
-
-def shown(value: Any) -> str:
-    """A value sent, as JSON, cut short for a message."""
-    text = json.dumps(value, default=str)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _int(value: Any, where: str, low: int, high: int, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise FaultSpecError(f"{where}: must be {what} from {low} to {high}, got {shown(value)}")
-    return value
-
-
-def _rule_fields(item: Any, where: str, extra: str) -> dict[str, Any]:
-    allowed = {"route", "methods", "account_id", extra}
-    if not isinstance(item, dict):
-        raise FaultSpecError(f"{where}: must be an object with {', '.join(sorted(allowed))}")
-    for key in item:
-        if key not in allowed:
-            raise FaultSpecError(f"{where}.{str(key)[:60]}: unknown field; allowed fields are {', '.join(sorted(allowed))}")
-    for key in ("route", extra):
-        if key not in item:
-            raise FaultSpecError(f"{where}.{key}: required")
-    route = item["route"]
-    if not isinstance(route, str) or len(route) > MAX_ROUTE_LENGTH or not re.search(ROUTE_PATTERN, route):
-        raise FaultSpecError(
-            f"{where}.route: must be a path starting with / (no query, no spaces, at most {MAX_ROUTE_LENGTH} "
-            f"characters), e.g. \"/checkout\"; got {shown(route)}"
-        )
-    if re.match(TEST_API_PATTERN, route):
-        raise FaultSpecError(f"{where}.route: the test-control API ({shown(route)}) is never faulted; choose a portal page")
-    fields: dict[str, Any] = {"route": route}
-    if "methods" in item:
-        methods = item["methods"]
-        if not isinstance(methods, list) or not methods or any(m not in METHODS for m in methods):
-            raise FaultSpecError(
-                f"{where}.methods: must be a non-empty list of {', '.join(METHODS)} (upper case), "
-                f"got {shown(methods)}; omit it for every method"
-            )
-        fields["methods"] = tuple(dict.fromkeys(methods))
-    if "account_id" in item:
-        fields["account_id"] = _int(item["account_id"], f"{where}.account_id", 1, 2**63 - 1, "an account id")
-    return fields
-
-
-def _latency(item: Any, where: str) -> Latency:
-    fields = _rule_fields(item, where, "ms")
-    ms = _int(item["ms"], f"{where}.ms", 0, MAX_LATENCY_MS, "whole milliseconds")
-    return Latency(**fields, ms=ms)
-
-
-def _error(item: Any, where: str) -> ErrorRule:
-    fields = _rule_fields(item, where, "status")
-    status = _int(item["status"], f"{where}.status", ERROR_STATUSES.start, ERROR_STATUSES.stop - 1, "an HTTP server error status")
-    return ErrorRule(**fields, status=status)
-
-
-def _rules(body: Mapping[str, Any], key: str, parse: Any) -> tuple[Any, ...]:
-    items = body[key]
-    if not isinstance(items, list):
-        raise FaultSpecError(f"{key}: must be a list of rules (send [] to clear them), got {shown(items)}")
-    if len(items) > MAX_RULES:
-        raise FaultSpecError(f"{key}: at most {MAX_RULES} rules, got {len(items)}")
-    return tuple(parse(item, f"{key}[{index}]") for index, item in enumerate(items))
-
-
-def updated(faults: PortalFaults, body: Mapping[str, Any]) -> PortalFaults:
-    """The faults after PUT `body`: each list sent replaces that list; an omitted one is kept."""
-    if "latency" in body:
-        faults = replace(faults, latency=_rules(body, "latency", _latency))
-    if "errors" in body:
-        faults = replace(faults, errors=_rules(body, "errors", _error))
-    return faults
 
 
 # --- state and the hook -------------------------------------------------------------------------------------------
