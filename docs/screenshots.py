@@ -13,7 +13,7 @@ from playwright.sync_api import sync_playwright
 
 from automation.browser import BrowserOptions, launch_browser
 from automation.local_portal import LocalPortal
-from automation.pages import SignInPage
+from automation.pages import SignInPage, SubscriptionsPage
 from automation.profile import load_profile
 from automation.profiles import bundled_profile
 
@@ -33,7 +33,7 @@ def shoot(locale: str) -> Path:
             browser = launch_browser(pw, BrowserOptions())
             page = browser.new_context(viewport={"width": 1280, "height": 900}, locale=profile.locale).new_page()
             home = SignInPage.visit(page, portal.base_url, profile).sign_in(demo.email, demo.password)
-            home.go_to_subscriptions()
+            home.go_to(SubscriptionsPage)
             page.screenshot(path=str(target), full_page=False)
             browser.close()
     return target

@@ -52,7 +52,8 @@ class BulkGroup:
 class BulkRenewPage(PortalPage):
     """The Renew subscriptions page."""
 
-    PATH = paths.BULK_RENEW
+    PATH = ADDRESS = paths.BULK_RENEW
+    TITLE = "the Renew subscriptions page"
 
     def __init__(self, page: Page, profile: PortalProfile | None = None) -> None:
         super().__init__(page, profile)
@@ -118,17 +119,11 @@ class BulkRenewPage(PortalPage):
         """Follow "Show up to 500 per group" when a group shows only its first rows; this page when none does."""
         if self.show_more_link.count() == 0:
             return self
-        self._submit(self.show_more_link.first)
-        if not self.landed_at(self.PATH):
-            raise self._refused_or_unexpected(self.profile.bulk.show_more, "the Renew subscriptions page")
-        return BulkRenewPage(self.page, self.profile)
+        return self._submit_to(self.show_more_link.first, BulkRenewPage, self.profile.bulk.show_more)
 
     def renew_selected(self) -> CartPage:
         """Renew selected: the selection goes into the cart; raises PortalRefused with the page's message if refused."""
-        self._submit(self.renew_selected_button)
-        if not self.landed_at(paths.CART):
-            raise self._refused_or_unexpected(self.profile.bulk.renew_selected, "the cart")
-        return CartPage(self.page, self.profile)
+        return self._submit_to(self.renew_selected_button, CartPage, self.profile.bulk.renew_selected)
 
 
 def _group_from(entry: dict[str, Any], profile: PortalProfile) -> BulkGroup:

@@ -16,7 +16,8 @@ __all__ = ["CartLine", "CartPage", "read_lines"]
 class CartPage(PortalPage):
     """`/cart`."""
 
-    PATH = paths.CART
+    PATH = ADDRESS = paths.CART
+    TITLE = "the cart"
 
     def __init__(self, page: Page, profile: PortalProfile | None = None) -> None:
         super().__init__(page, profile)
@@ -57,7 +58,4 @@ class CartPage(PortalPage):
 
     def check_out(self) -> CheckoutPage:
         """Check out."""
-        self._submit(self.check_out_button)
-        if not self.landed_at(paths.CHECKOUT):
-            raise self._refused_or_unexpected(self.profile.cart.check_out, "the checkout")
-        return CheckoutPage(self.page, self.profile)
+        return self._submit_to(self.check_out_button, CheckoutPage, self.profile.cart.check_out)

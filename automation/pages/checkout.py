@@ -21,6 +21,7 @@ class CheckoutPage(PortalPage):
     """`/checkout`."""
 
     PATH = paths.CHECKOUT
+    TITLE = "the checkout"
 
     def __init__(self, page: Page, profile: PortalProfile | None = None) -> None:
         super().__init__(page, profile)
@@ -68,19 +69,18 @@ class CheckoutPage(PortalPage):
     def place_order(self) -> ConfirmationPage:
         """Place order; raises PortalRefused with the portal's message when it refuses (nothing is ordered then),
         PaymentDeclined when the refusal is a declined payment."""
-        self._submit(self.place_order_button)
-        if not self.landed_at(paths.CONFIRMATION):
-            problem = self._refused_or_unexpected(self.profile.checkout.place_order, "the order confirmation")
-            if isinstance(problem, PortalRefused) and problem.status == PAYMENT_REQUIRED:
-                raise PaymentDeclined(problem.action, problem.message, problem.url, problem.status)
-            raise problem
-        return ConfirmationPage(self.page, self.profile)
+        try:
+            return self._submit_to(self.place_order_button, ConfirmationPage, self.profile.checkout.place_order)
+        except PortalRefused as refused:
+            if refused.status == PAYMENT_REQUIRED:
+                raise PaymentDeclined(refused.action, refused.message, refused.url, refused.status) from None
+            raise
 
     def place_order_expecting_refusal(self) -> str:
         """Place order when the portal should refuse; returns its message. Raises UnexpectedPage if it ordered."""
         action = self.profile.checkout.place_order
         self._submit(self.place_order_button)
-        if self.is_at(paths.CONFIRMATION):
+        if self.is_at(ConfirmationPage.PATH):
             orders = ConfirmationPage(self.page, self.profile).order_numbers()
             raise UnexpectedPage(f"{action}: expected a refusal, but the portal placed orders {orders}")
         message = self.error()

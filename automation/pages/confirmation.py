@@ -11,29 +11,18 @@ from playwright.sync_api import Page
 from ..profile import PortalProfile, headers, text_regex
 from . import paths
 from .base import PortalPage, iso_date
+from .rows import ROWS_OF
 
-# Each order's region: its number, its summary (the first paragraph) and its table, cells keyed by the profile's
-# field for their header (`heads`), with the date of any <time> in them.
-_READ_ORDERS = """(sections, heads) => sections.map((section) => {
-  const table = section.querySelector("table");
-  const fields = Array.from(table?.tHead?.rows[0]?.cells || [],
-    (c) => heads[c.textContent.trim().replace(/\\s+/g, " ").toLowerCase()] || null);
-  const rows = Array.from(table?.tBodies[0]?.rows || [], (row) => {
-    const cells = {};
-    fields.forEach((f, i) => {
-      const cell = row.cells[i];
-      if (!f || !cell) return;
-      const time = cell.querySelector("time");
-      cells[f] = { text: cell.innerText.trim(), datetime: time ? time.getAttribute("datetime") : null };
-    });
-    return cells;
-  });
-  return {
-    number: (section.querySelector('[data-testid="order-number"]')?.textContent || "").trim(),
-    summary: (section.querySelector("p")?.innerText || "").trim(),
-    rows,
-  };
-})"""
+# Each order's region: its number, its summary (the first paragraph) and the rows of its table.
+_READ_ORDERS = (
+    """(sections, heads) => sections.map((section) => ({
+  number: (section.querySelector('[data-testid="order-number"]')?.textContent || "").trim(),
+  summary: (section.querySelector("p")?.innerText || "").trim(),
+  rows: ("""
+    + ROWS_OF
+    + """)(section.querySelector("table"), heads),
+}))"""
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +57,7 @@ class ConfirmationPage(PortalPage):
     """`/checkout/confirmation`."""
 
     PATH = paths.CONFIRMATION
+    TITLE = "the order confirmation"
 
     def __init__(self, page: Page, profile: PortalProfile | None = None) -> None:
         super().__init__(page, profile)
@@ -97,14 +87,14 @@ def _order_from(entry: dict[str, Any], profile: PortalProfile) -> ConfirmedOrder
     match = profile.transaction_regex(whole=False).search(summary)
     label = match["payment_method"].strip() if match else ""
     lines = []
-    for cells in entry["rows"]:
-        number = cells.get("number", {}).get("text", "")
-        renewal = cells.get("renewal_date", {}).get("datetime")
-        through = (cells.get("renewed_through") or cells.get("renews_through_once_paid") or {}).get("datetime")
+    for row in entry["rows"]:
+        number = row["cells"].get("number", "")
+        renewal = row["times"].get("renewal_date")
+        through = row["times"].get("renewed_through") or row["times"].get("renews_through_once_paid")
         lines.append(
             ConfirmedLine(
                 number=number,
-                product=cells.get("product", {}).get("text", ""),
+                product=row["cells"].get("product", ""),
                 renewal_date=iso_date(renewal, f"renewal date of {number} on the confirmation"),
                 renewed_through=iso_date(through, f"renewed-through date of {number}") if through else None,
             )

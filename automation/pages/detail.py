@@ -16,6 +16,7 @@ class SubscriptionDetailPage(PortalPage):
     """`/subscriptions/<number>`, also where a reminder email's link lands."""
 
     PATH = paths.DETAIL
+    TITLE = "the subscription's page"
 
     def __init__(self, page: Page, profile: PortalProfile | None = None) -> None:
         super().__init__(page, profile)
@@ -31,9 +32,7 @@ class SubscriptionDetailPage(PortalPage):
     def facts(self) -> dict[str, str]:
         """The subscription's facts as shown: Subscription number, CSN, Term, Seats, Payment method, …"""
         self.heading.wait_for()
-        terms = self.main.get_by_role("term").all_inner_texts()
-        values = self.main.get_by_role("definition").all_inner_texts()
-        return {t.strip(): v.strip() for t, v in zip(terms, values, strict=False)}
+        return self._description_list()
 
     def number(self) -> str:
         """The subscription number shown on the page."""
@@ -57,7 +56,4 @@ class SubscriptionDetailPage(PortalPage):
 
     def renew(self) -> CartPage:
         """Choose Renew; the renewal goes into the cart."""
-        self._submit(self.renew_button)
-        if not self.landed_at(paths.CART):
-            raise self._refused_or_unexpected(self.profile.detail.renew, "the cart")
-        return CartPage(self.page, self.profile)
+        return self._submit_to(self.renew_button, CartPage, self.profile.detail.renew)

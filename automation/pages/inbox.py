@@ -9,17 +9,7 @@ from playwright.sync_api import Page
 
 from ..profile import PortalProfile, headers
 from .base import BasePage, PageError
-
-# `heads` maps a header (lower case, spaces collapsed) to its field in the profile's mail_catcher.columns.
-_READ_MESSAGES = """(table, heads) => {
-  const fields = Array.from(table.tHead.rows[0].cells,
-    (c) => heads[c.textContent.trim().replace(/\\s+/g, " ").toLowerCase()] || null);
-  return Array.from(table.tBodies[0].rows).filter((row) => row.cells.length === fields.length).map((row) => {
-    const cells = {};
-    fields.forEach((f, i) => { if (f) cells[f] = row.cells[i].innerText.trim(); });
-    return cells;
-  });
-}"""
+from .rows import ROWS_OF
 
 
 @dataclass(frozen=True)
@@ -54,10 +44,10 @@ class InboxPage(BasePage):
     def messages(self) -> list[InboxMessage]:
         """Every message listed."""
         self.heading.wait_for()
-        rows: list[dict[str, Any]] = self.table.evaluate(_READ_MESSAGES, headers(self.profile.mail_catcher.columns))
+        rows: list[dict[str, Any]] = self.table.evaluate(ROWS_OF, headers(self.profile.mail_catcher.columns))
         return [
-            InboxMessage(r.get("sender", ""), r.get("to", ""), r.get("subject", ""), r.get("received", ""))
-            for r in rows
+            InboxMessage(cells.get("sender", ""), cells.get("to", ""), cells.get("subject", ""), cells.get("received", ""))
+            for cells in (row["cells"] for row in rows)
         ]
 
     def open_message(self, subject_contains: str) -> MessagePage:
@@ -92,9 +82,7 @@ class MessagePage(BasePage):
     def headers(self) -> dict[str, str]:
         """From, To, Date, … as shown."""
         self.heading.wait_for()
-        terms = self.main.get_by_role("term").all_inner_texts()
-        values = self.main.get_by_role("definition").all_inner_texts()
-        return {t.strip(): v.strip() for t, v in zip(terms, values, strict=False)}
+        return self._description_list()
 
     def back_to_inbox(self) -> InboxPage:
         """Back to the inbox."""

@@ -12,7 +12,8 @@ from .base import BasePage, PortalPage
 class AccountHome(PortalPage):
     """The account overview, shown right after signing in."""
 
-    PATH = paths.HOME
+    PATH = ADDRESS = paths.HOME
+    TITLE = "the account overview"
 
     def __init__(self, page: Page, profile: PortalProfile | None = None) -> None:
         super().__init__(page, profile)
@@ -23,6 +24,7 @@ class SignInPage(BasePage):
     """`/login`: Email, Password, Sign in."""
 
     PATH = paths.SIGN_IN
+    TITLE = "the sign-in form"
 
     def __init__(self, page: Page, profile: PortalProfile | None = None) -> None:
         super().__init__(page, profile)
@@ -48,5 +50,5 @@ class SignInPage(BasePage):
         self.password.fill(password)
         self._submit(self.sign_in_button)
         if self.is_at(self.PATH):
-            raise self._refused_or_unexpected(self.profile.sign_in.submit, "the account overview")
+            raise self._refused_or_unexpected(self.profile.sign_in.submit, AccountHome.TITLE)
         return AccountHome(self.page, self.profile)

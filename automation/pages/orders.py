@@ -11,25 +11,10 @@ from playwright.sync_api import Page
 from ..profile import PortalProfile, headers
 from . import paths
 from .base import PageError, PortalPage, iso_date
+from .rows import ROWS_OF
 
-# Reads every order row in one round trip. `heads` maps a header (lower case, spaces collapsed) to its field in the
-# profile; a row that does not fill the header (the "no orders yet" note) is left out.
-_READ_ORDERS = """(tables, heads) => tables.flatMap((table) => {
-  const fields = Array.from(table.tHead?.rows[0]?.cells || [],
-    (c) => heads[c.textContent.trim().replace(/\\s+/g, " ").toLowerCase()] || null);
-  return Array.from(table.tBodies[0]?.rows || [])
-    .filter((row) => row.cells.length === fields.length)
-    .map((row) => {
-      const cells = {};
-      let placed = null;
-      fields.forEach((f, i) => {
-        if (!f) return;
-        cells[f] = row.cells[i].innerText.trim();
-        if (f === "placed") placed = row.cells[i].querySelector("time")?.getAttribute("datetime") ?? null;
-      });
-      return { cells, placed };
-    });
-})"""
+# Every order row of every table in one round trip; the "No orders yet" note does not fill the header, so is left out.
+_READ_ORDERS = "(tables, heads) => tables.flatMap((table) => (" + ROWS_OF + ")(table, heads))"
 
 
 @dataclass(frozen=True)
@@ -48,21 +33,13 @@ class HistoryOrder:
 class OrderHistoryPage(PortalPage):
     """`/orders`."""
 
-    PATH = paths.ORDER_HISTORY
+    PATH = ADDRESS = paths.ORDER_HISTORY
+    TITLE = "the order history"
 
     def __init__(self, page: Page, profile: PortalProfile | None = None) -> None:
         super().__init__(page, profile)
         self.heading = page.get_by_role("heading", name=self.profile.order_history.heading, level=1)
         self.table = self.main.get_by_role("table")
-
-    @classmethod
-    def visit(cls, page: Page, base_url: str, profile: PortalProfile | None = None) -> OrderHistoryPage:
-        """Go straight to the order history by its address (sign in first)."""
-        history = cls(page, profile)
-        history.check_response(page.goto(base_url.rstrip("/") + "/orders"))
-        if not history.landed_at(cls.PATH):
-            raise history._refused_or_unexpected(history.profile.navigation.order_history, "the order history")
-        return history
 
     def orders(self) -> list[HistoryOrder]:
         """Every order listed, in page order (newest first)."""
@@ -79,7 +56,7 @@ def _order_from(entry: dict[str, Any]) -> HistoryOrder:
         raise PageError(f"order {number} shows {count!r} under subscriptions in the order history, not a count")
     return HistoryOrder(
         number=number,
-        placed_on=iso_date(entry["placed"], f"placed date of order {number}"),
+        placed_on=iso_date(entry["times"].get("placed"), f"placed date of order {number}"),
         csn=cells.get("csn", ""),
         payment_method=cells.get("payment_method", ""),
         subscriptions=int(count),

@@ -1,5 +1,5 @@
 """Where each portal page lives (regular expressions over the path), in one module every page object may import:
-a page that leads to another checks where it landed without importing that page's module."""
+the shared navigation (in base) knows where each of its links leads without importing the pages it leads to."""
 
 from __future__ import annotations
 

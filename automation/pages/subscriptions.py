@@ -14,6 +14,7 @@ from .base import PageError, PortalPage, iso_date
 from .bulk_renew import BulkRenewPage
 from .cart import CartPage
 from .detail import SubscriptionDetailPage
+from .rows import ROWS_OF
 
 
 @dataclass(frozen=True)
@@ -33,31 +34,25 @@ class SubscriptionRow:
 
 
 # Reads every row of the list, and whether a next page follows, in one round trip (called on the main landmark).
-# `names.heads` maps a header (lower case, spaces collapsed) to its field in the profile; `names.renew` is the
-# Renew button's name, `names.pagination` the pagination landmark's.
-_READ_ROWS = """(main, names) => {
+# `names.heads` maps a header to its field in the profile, `names.pagination` is the pagination landmark's name.
+_READ_ROWS = (
+    """(mains, names) => {
+  const main = mains[0];
   if (!main) return null;
-  const table = main.querySelector("table");
   const nav = Array.from(main.querySelectorAll("nav")).find((n) => n.getAttribute("aria-label") === names.pagination);
   const next = Boolean(nav && nav.querySelector('a[rel="next"]'));
-  if (!table || !table.tHead || !table.tBodies[0]) return { rows: [], next };
-  const fields = Array.from(table.tHead.rows[0].cells,
-    (c) => names.heads[c.textContent.trim().replace(/\\s+/g, " ").toLowerCase()] || null);
-  const rows = Array.from(table.tBodies[0].rows).filter((row) => row.cells.length === fields.length).map((row) => {
-    const cells = {};
-    fields.forEach((f, i) => { if (f) cells[f] = row.cells[i].innerText.trim(); });
-    const time = row.querySelector('[data-testid="renewal-date"] time');
-    const renew = Array.from(row.querySelectorAll("button")).some((b) => b.textContent.trim() === names.renew);
-    return { cells, date: time ? time.getAttribute("datetime") : null, renew };
-  });
-  return { rows, next };
+  return { rows: ("""
+    + ROWS_OF
+    + """)(main.querySelector("table"), names.heads), next };
 }"""
+)
 
 
 class SubscriptionsPage(PortalPage):
     """The list of the account's subscriptions."""
 
-    PATH = paths.SUBSCRIPTIONS
+    PATH = ADDRESS = paths.SUBSCRIPTIONS
+    TITLE = "the subscriptions list"
 
     def __init__(self, page: Page, profile: PortalProfile | None = None) -> None:
         super().__init__(page, profile)
@@ -77,16 +72,6 @@ class SubscriptionsPage(PortalPage):
         # The numbers the list showed when `subscriptions()` last read it, and at which URL (a search or another
         # page of the list, even through this same object, makes them stale).
         self._shown: tuple[str, frozenset[str]] | None = None
-
-    @classmethod
-    def visit(cls, page: Page, base_url: str, profile: PortalProfile | None = None) -> SubscriptionsPage:
-        """Go straight to the list by its address (sign in first); raises UnexpectedPage when the portal shows
-        something else (e.g. the sign-in form, once the session has ended)."""
-        subscriptions = cls(page, profile)
-        subscriptions.check_response(page.goto(base_url.rstrip("/") + "/subscriptions"))
-        if not subscriptions.landed_at(cls.PATH):
-            raise subscriptions._refused_or_unexpected("Open the subscriptions list", "the subscriptions list")
-        return subscriptions
 
     def row(self, number: str) -> Locator:
         """The table row of subscription `number`."""
@@ -134,12 +119,11 @@ class SubscriptionsPage(PortalPage):
 
     def subscriptions(self, all_pages: bool = False) -> list[SubscriptionRow]:
         """Every row of this page, read at once; with `all_pages`, also those of the following pages."""
-        names = {"heads": headers(self.profile.subscriptions.columns), "renew": self.profile.subscriptions.renew,
-                 "pagination": self.profile.subscriptions.pagination}  # fmt: skip
-        read: dict[str, Any] | None = self.main.evaluate_all(f"(mains, names) => ({_READ_ROWS})(mains[0], names)", names)
+        names = {"heads": headers(self.profile.subscriptions.columns), "pagination": self.profile.subscriptions.pagination}
+        read: dict[str, Any] | None = self.main.evaluate_all(_READ_ROWS, names)
         if read is None:
             raise PageError(f"the subscriptions list is not shown at {self.page.url} (no main landmark)")
-        rows = [_row_from(entry) for entry in read["rows"]]
+        rows = [_row_from(entry, self.profile.subscriptions.renew) for entry in read["rows"]]
         self._shown = (self.page.url, frozenset(row.number for row in rows))
         if all_pages and read["next"]:
             self._submit(self.next_page_link)
@@ -148,10 +132,7 @@ class SubscriptionsPage(PortalPage):
 
     def renew(self, number: str) -> CartPage:
         """Choose Renew on the row of `number`; the renewal goes into the cart."""
-        self._submit(self._renew_button(number))
-        if not self.landed_at(paths.CART):
-            raise self._refused_or_unexpected(f"{self.profile.subscriptions.renew} {number}", "the cart")
-        return CartPage(self.page, self.profile)
+        return self._submit_to(self._renew_button(number), CartPage, f"{self.profile.subscriptions.renew} {number}")
 
     def open(self, number: str) -> SubscriptionDetailPage:
         """Select the product of `number` to open its detail page."""
@@ -162,10 +143,7 @@ class SubscriptionsPage(PortalPage):
         """Bulk actions › Renew."""
         names = self.profile.subscriptions
         self.bulk_actions.click()
-        self._submit(self.bulk_renew_item)
-        if not self.landed_at(paths.BULK_RENEW):
-            raise self._refused_or_unexpected(f"{names.bulk_actions} › {names.bulk_renew}", "the Renew subscriptions page")
-        return BulkRenewPage(self.page, self.profile)
+        return self._submit_to(self.bulk_renew_item, BulkRenewPage, f"{names.bulk_actions} › {names.bulk_renew}")
 
     def renew_button_of(self, number: str) -> Locator:
         """The Renew button in the row of `number` on this page, as a locator (for web-first expectations)."""
@@ -175,10 +153,11 @@ class SubscriptionsPage(PortalPage):
         return self._existing_row(number).get_by_role("button", name=self.profile.subscriptions.renew, exact=True)
 
 
-def _row_from(entry: dict[str, Any]) -> SubscriptionRow:
+def _row_from(entry: dict[str, Any], renew: str) -> SubscriptionRow:
     cells: dict[str, str] = entry["cells"]
     number = cells.get("number", "")
-    reason = None if entry["renew"] else (cells.get("renewal") or None)
+    can_renew = renew in entry["buttons"]
+    reason = None if can_renew else (cells.get("renewal") or None)
     return SubscriptionRow(
         number=number,
         product=cells.get("product", ""),
@@ -186,8 +165,8 @@ def _row_from(entry: dict[str, Any]) -> SubscriptionRow:
         term=cells.get("term", ""),
         seats=int(cells.get("seats") or 0),
         payment_method=cells.get("payment_method", ""),
-        renewal_date=iso_date(entry["date"], f"renewal date of {number}"),
+        renewal_date=iso_date(entry["times"].get("renewal_date"), f"renewal date of {number}"),
         status=cells.get("status", ""),
-        can_renew=bool(entry["renew"]),
+        can_renew=can_renew,
         reason=reason,
     )

@@ -9,19 +9,14 @@ from typing import Any
 from playwright.sync_api import Locator
 
 from ..profile import PortalProfile, headers
+from .rows import ROWS_OF
 
-# One round trip for every table: a caption naming the transaction, a header row, one row per line. `heads` maps a
-# header (lower case, spaces collapsed) to its field in the profile; other columns are left out.
-_READ_LINES = """(tables, heads) => tables.flatMap((table) => {
-  const caption = table.caption ? table.caption.textContent.trim() : "";
-  const fields = Array.from(table.tHead?.rows[0]?.cells || [],
-    (c) => heads[c.textContent.trim().replace(/\\s+/g, " ").toLowerCase()] || null);
-  return Array.from(table.tBodies[0]?.rows || [], (row) => {
-    const cells = {};
-    fields.forEach((f, i) => { if (f && row.cells[i]) cells[f] = row.cells[i].innerText.trim(); });
-    return { caption, cells };
-  });
-})"""
+# One round trip for every table: a caption naming the transaction, a header row, one row per line.
+_READ_LINES = (
+    "(tables, heads) => tables.flatMap((table) => ("
+    + ROWS_OF
+    + ')(table, heads).map((row) => ({ caption: table.caption ? table.caption.textContent.trim() : "", ...row })))'
+)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from automation.clients import AccountData
-from automation.pages import InboxPage, SignInPage, SubscriptionsPage
+from automation.pages import InboxPage, OrderHistoryPage, SignInPage, SubscriptionsPage
 from automation.profile import PortalProfile
 
 SERIOUS = {"serious", "critical"}
@@ -51,7 +51,7 @@ def test_no_portal_or_inbox_page_has_a_serious_or_critical_accessibility_violati
     check("sign-in")
     home = sign_in_as(account)
     check("account overview")
-    subscriptions = home.go_to_subscriptions()
+    subscriptions = home.go_to(SubscriptionsPage)
     check("subscriptions")
     number = account.numbers[0]
     subscriptions.open(number)
@@ -69,7 +69,7 @@ def test_no_portal_or_inbox_page_has_a_serious_or_critical_accessibility_violati
     confirmation = checkout.place_order()
     [order] = confirmation.order_numbers()
     check("order confirmation")
-    history = confirmation.go_to_order_history()
+    history = confirmation.go_to(OrderHistoryPage)
     expect(history.heading).to_be_visible()
     check("order history")
     inbox = InboxPage.visit(page, portal.mailbox_url, profile)

@@ -15,7 +15,7 @@ from expectations import priced_transactions
 from playwright.sync_api import Page
 
 from automation.clients import AccountData, PortalAdmin, SubscriptionData
-from automation.pages import CartLine, TransactionTotals
+from automation.pages import CartLine, SubscriptionsPage, TransactionTotals
 from automation.profile import PortalProfile
 from automation.rules import Totals, TransactionKey, line_minor, load_catalog
 
@@ -143,7 +143,7 @@ def test_totals_are_price_times_seats_plus_the_csn_countrys_tax_on_cart_checkout
     rates = load_catalog().tax_rates
     assert all(rates[e.country] != rates[spec["country"]] for e in expected), "each CSN's rate must differ from the account's"
 
-    bulk = sign_in_as(account).go_to_subscriptions().open_bulk_renew()
+    bulk = sign_in_as(account).go_to(SubscriptionsPage).open_bulk_renew()
     for transaction in expected:
         bulk.select_all(*transaction.key)
     cart = bulk.renew_selected()

@@ -140,7 +140,7 @@ def test_order_history_and_test_api_list_each_order_once_as_the_oracle_computes_
     placed = match_orders(orders, expected)
     assert not (problems := record_mismatches(orders, placed, today)), f"{RULE_RECORD}:\n" + "\n".join(problems)
     statuses = {number: e.status for number, e in placed.items()}
-    history = PortalPage(page, profile).go_to_order_history()
+    history = PortalPage(page, profile).go_to(OrderHistoryPage)
     assert not (problems := history_mismatches(history, placed, statuses, today)), f"{RULE_HISTORY}:\n" + "\n".join(problems)
     awaiting = {n for e in placed.values() if e.status == "awaiting_payment" for n in e.numbers}
     paid = {n for e in placed.values() if e.status == "complete" for n in e.numbers}

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from automation.clients import AccountData, Mailbox, PortalAdmin
 from automation.flows import RULE_LIMIT, RULE_ORDER_PER_GROUP, group_filter, renew_many
-from automation.pages import CartPage, PortalRefused
+from automation.pages import CartPage, PortalRefused, SubscriptionsPage
 from automation.profile import PortalProfile
 from automation.rules import transactions
 
@@ -127,7 +127,7 @@ def test_101_subscriptions_in_one_checkout_are_refused_with_nothing_ordered_and_
     groups = groups_of(account)
     [card_group] = [key for key in groups if key[2] == "credit_card"]
     [paypal_group] = [key for key in groups if key[2] == "paypal"]
-    bulk = sign_in_as(account).go_to_subscriptions().open_bulk_renew()
+    bulk = sign_in_as(account).go_to(SubscriptionsPage).open_bulk_renew()
 
     bulk.select_all(*card_group)
     if big == 100:

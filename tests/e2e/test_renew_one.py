@@ -80,7 +80,7 @@ def test_only_a_renewal_paid_before_its_date_is_early_and_asks_for_renew_now(
     renewal_date = today + timedelta(days=days_before)
     account = make_account(subscriptions=[{"renewal_date": renewal_date, "term": "annual"}])
 
-    checkout = sign_in_as(account).go_to_subscriptions().renew(account.numbers[0]).check_out()
+    checkout = sign_in_as(account).go_to(SubscriptionsPage).renew(account.numbers[0]).check_out()
 
     early = is_early(renewal_date, today)
     assert checkout.needs_renew_now() == early, (
@@ -112,7 +112,7 @@ def test_renewal_date_is_unchanged_in_the_list_detail_confirmation_and_email(
         f"{RULE_EMAIL_LISTS}: {email.subject!r} should list {number} with renewal date {shown}; its lines: {listed}"
     )
 
-    subscriptions = confirmation.go_to_subscriptions()
+    subscriptions = confirmation.go_to(SubscriptionsPage)
     expect(
         subscriptions.row(number).get_by_test_id("renewal-date").get_by_role("time"),
         f"{RULE_DATES}: after paying early the list still shows the old renewal date",
