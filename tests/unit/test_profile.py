@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 
 import pytest
-from bundled_profiles import BUNDLED, EACH_BUNDLED, profile_fixture  # noqa: F401 (fixtures)
+from bundled_profiles import EACH_BUNDLED, profile_fixture  # noqa: F401 (fixtures)
 from flask import Flask
 from portal_browser import Browser, Element, Page, SeedAccount, SignedIn, parse_html
 from sqlalchemy.orm import Session
