@@ -7,7 +7,7 @@ from flask_babel import gettext
 
 from ..clock import today_for
 from ..db import session as db_session
-from ..services.listing import DEFAULT_PER_PAGE, MAX_PER_PAGE, BadFilter, ListFilter, facets, filtered, page_number, page_of
+from ..services.listing import DEFAULT_PER_PAGE, MAX_PER_PAGE, BadFilter, ListFilter, facets, list_page, page_number
 from ..services.orders import account_orders
 from ..services.subscriptions import describe_all, describe_one, owned_subscription
 from .auth import current_account, login_required
@@ -26,7 +26,7 @@ def index():  # type: ignore[no-untyped-def]
     except BadFilter as bad:
         abort(400, description=str(bad))
     per_page = page_number(request.args.get("per_page"), DEFAULT_PER_PAGE, MAX_PER_PAGE)
-    rows, slice_ = page_of(db, filtered(account.id, today, wanted), page_number(request.args.get("page")), per_page)
+    rows, slice_ = list_page(db, account.id, today, wanted, page_number(request.args.get("page")), per_page)
     return render_template(
         "subscriptions/index.html",
         views=describe_all(db, rows, today),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 
 from .terms import add_term
 
 OPENS_DAYS_BEFORE = 90  # R1: D − 90 is the first renewable day (inclusive)
 CLOSES_DAYS_AFTER = 45  # R1: D + 45 is the last renewable day (inclusive)
-
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,12 @@ def renewal_window(renewal_date: date) -> tuple[date, date]:
         renewal_date - timedelta(days=OPENS_DAYS_BEFORE),
         renewal_date + timedelta(days=CLOSES_DAYS_AFTER),
     )
+
+
+def renewal_dates_open_on(today: date) -> tuple[date, date]:
+    """First and last renewal date (inclusive) whose window holds `today`: renewal_window turned around, to narrow
+    long lists in SQL before check_eligibility decides each row."""
+    return today - timedelta(days=CLOSES_DAYS_AFTER), today + timedelta(days=OPENS_DAYS_BEFORE)
 
 
 def renewed_term(anniversary: Anniversary, term: str, anchor_day: int | None = None) -> Anniversary:
@@ -96,3 +103,46 @@ def display_status(stored_status: str, anniversary: Anniversary, today: date) ->
     if stored_status == "expired" or (anniversary.renewed_through is None and today > anniversary.renewal_date):
         return "expired"
     return "active"
+
+
+class Verdict(NamedTuple):
+    """Everything the rules say of one subscription on one day: its date in force, the status shown, renewal offered."""
+
+    anniversary: Anniversary
+    status: str
+    eligibility: Eligibility
+
+
+# Both cached: the bulk page and the status filter ask about thousands of rows that share a few hundred distinct facts;
+# each answer depends on nothing but the arguments, and every part of it is immutable.
+@lru_cache(maxsize=8192)
+def status_shown(today: date, stored_status: str, renewal_date: date, renewed_through: date | None) -> str:
+    """The status a user sees today, from what is stored: display_status of the anniversary in force."""
+    return display_status(stored_status, current_anniversary(renewal_date, renewed_through, today), today)
+
+
+@lru_cache(maxsize=8192)
+def judge(
+    *,
+    today: date,
+    status: str,
+    product_sold: bool,
+    term: str,
+    renewal_date: date,
+    renewed_through: date | None = None,
+    awaiting_payment: bool = False,
+) -> Verdict:
+    """The one verdict every page asks for (list, detail, cart, checkout, reminders, bulk page, status filter)."""
+    anniversary = current_anniversary(renewal_date, renewed_through, today)
+    return Verdict(
+        anniversary,
+        status_shown(today, status, renewal_date, renewed_through),
+        check_eligibility(
+            anniversary=anniversary,
+            today=today,
+            term=term,
+            status=status,
+            product_sold=product_sold,
+            awaiting_payment=awaiting_payment,
+        ),
+    )

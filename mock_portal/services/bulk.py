@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext
-from sqlalchemy import ColumnElement, false, or_, tuple_
 from sqlalchemy.orm import Session
 
 from ..models import Subscription
-from ..rules.grouping import GroupKey
-from .listing import ListFilter, count, eligible, filtered, group_counts, in_group
-from .subscriptions import SubscriptionView, describe_all
+from ..rules.grouping import GroupKey, group_by_transaction
+from .listing import Listed, ListFilter, by_ids, filtered, judged, may_renew
+from .subscriptions import SubscriptionView, describe
 
 SHOWN_PER_GROUP = 100  # rows per group by default; a larger group is still selectable whole with its Select all
 MOST_PER_GROUP = 500  # what "Show up to 500 per group" asks for: the most one page renders per group
@@ -33,14 +32,31 @@ class BulkGroup:
         return "|".join(self.key)
 
 
+def renewable(db: Session, account_id: int, today: date, wanted: ListFilter) -> list[Listed]:
+    """The account's subscriptions the rules let renew today and the filter keeps, soonest renewal first."""
+    stmt = filtered(account_id, wanted).where(may_renew(today))
+    return [
+        row
+        for row, verdict in judged(db, stmt, today)
+        if verdict.eligibility.eligible and (not wanted.status or verdict.status == wanted.status)
+    ]
+
+
+def transaction_of(row: Listed) -> GroupKey:
+    """The transaction a subscription falls in (R7): its CSN, currency and payment method."""
+    return GroupKey(row.csn, row.currency, row.payment_method)
+
+
 def eligible_groups(
     db: Session, account_id: int, today: date, wanted: ListFilter, per_group: int = SHOWN_PER_GROUP
 ) -> list[BulkGroup]:
     """Only eligible subscriptions, grouped by CSN, currency and payment method (R7), each group's first rows."""
-    stmt = filtered(account_id, today, wanted).where(eligible(today))
+    groups = group_by_transaction(renewable(db, account_id, today, wanted), transaction_of)
+    shown = {key: members[:per_group] for key, members in groups.items()}
+    subs = {sub.id: sub for sub in by_ids(db, [row.id for rows in shown.values() for row in rows])}
     return [
-        BulkGroup(key, describe_all(db, list(db.scalars(stmt.where(in_group(key)).limit(per_group))), today), total)
-        for key, total in group_counts(db, stmt).items()
+        BulkGroup(key, [describe(subs[row.id], today, row.awaiting) for row in rows], len(groups[key]))
+        for key, rows in shown.items()
     ]
 
 
@@ -65,26 +81,19 @@ def parse_group(token: str) -> GroupKey | None:
     return GroupKey(*parts) if len(parts) == 3 else None
 
 
-def _chosen(db: Session, account_id: int, today: date, numbers: list[str], groups: Iterable[GroupKey]):  # type: ignore[no-untyped-def]
-    stmt = filtered(account_id, today, ListFilter()).where(eligible(today))
-    # Match the form's values against the account's own eligible numbers and groups here, not in SQL: a tampered form
-    # carries any number of values, and a bound parameter or OR term per value overflowed SQLite's limits (a 500).
-    wanted = set(numbers)
-    own_numbers = [n for n in db.scalars(stmt.with_only_columns(Subscription.number)) if n in wanted]
-    own_groups = sorted(set(group_counts(db, stmt)).intersection(groups))
-    picked: list[ColumnElement[bool]] = [
-        Subscription.number.in_(own_numbers[i : i + 500]) for i in range(0, len(own_numbers), 500)
-    ]
-    if own_groups:
-        picked.append(tuple_(Subscription.csn, Subscription.currency, Subscription.payment_method).in_(own_groups))
-    return stmt.where(or_(false(), *picked))
+def _chosen(db: Session, account_id: int, today: date, numbers: list[str], groups: Iterable[GroupKey]) -> list[int]:
+    # The form's values are matched against the account's own renewable rows here, not in SQL: a tampered form carries
+    # any number of values, and a bound parameter or OR term per value overflowed SQLite's limits (a 500).
+    wanted, picked = set(numbers), set(groups)
+    rows = renewable(db, account_id, today, ListFilter())
+    return [row.id for row in rows if row.number in wanted or transaction_of(row) in picked]
 
 
 def selection_size(db: Session, account_id: int, today: date, numbers: list[str], groups: list[GroupKey]) -> int:
     """How many eligible subscriptions of this account the ticked boxes and Select alls cover."""
     if not numbers and not groups:
         return 0
-    return count(db, _chosen(db, account_id, today, numbers, groups))
+    return len(_chosen(db, account_id, today, numbers, groups))
 
 
 def selection(db: Session, account_id: int, today: date, numbers: list[str], groups: list[GroupKey]) -> list[Subscription]:
@@ -93,4 +102,4 @@ def selection(db: Session, account_id: int, today: date, numbers: list[str], gro
     Numbers that are not this account's eligible subscriptions (someone else's, tampered) are left out."""
     if not numbers and not groups:
         return []
-    return list(db.scalars(_chosen(db, account_id, today, numbers, groups)))
+    return by_ids(db, _chosen(db, account_id, today, numbers, groups))

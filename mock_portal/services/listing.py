@@ -1,21 +1,20 @@
-"""The subscriptions of large accounts, a page at a time: filters, search and eligibility done in SQL."""
+"""The subscriptions of large accounts, a page at a time: SQL narrows by the filters, the rules decide each row."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from datetime import date, timedelta
+from datetime import date
 from math import ceil
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import gettext
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..catalog import products
 from ..models import Order, OrderLine, Subscription
-from ..rules.eligibility import CLOSES_DAYS_AFTER, OPENS_DAYS_BEFORE
-from ..rules.grouping import GroupKey
+from ..rules.eligibility import Verdict, judge, renewal_dates_open_on, status_shown
 from ..rules.payment import PAYMENT_METHODS
 
 STATUSES = ("active", "expired", "cancelled")
@@ -98,51 +97,9 @@ def page_number(value: str | None, default: int = 1, most: int | None = None) ->
     return min(number, most) if most else number
 
 
-def _rolled() -> ColumnElement[bool]:
-    """A paid term has begun: today is past the stored date (the anniversary rolls forward, see rules)."""
-    return Subscription.renewed_through.is_not(None)
-
-
-def _anniversary(today: date) -> tuple[ColumnElement[date], ColumnElement[date | None]]:
-    """SQL twin of rules.eligibility.current_anniversary: the date in force and the term already paid."""
-    passed = and_(_rolled(), Subscription.renewal_date < today)
-    return (
-        case((passed, Subscription.renewed_through), else_=Subscription.renewal_date),
-        case((passed, None), else_=Subscription.renewed_through),
-    )
-
-
-def status_is(status: str, today: date) -> ColumnElement[bool]:
-    """SQL twin of rules.eligibility.display_status."""
-    in_force, paid = _anniversary(today)
-    expired = or_(Subscription.status == "expired", and_(paid.is_(None), in_force < today))
-    if status == "cancelled":
-        return Subscription.status == "cancelled"
-    if status == "expired":
-        return and_(Subscription.status != "cancelled", expired)
-    return and_(Subscription.status != "cancelled", not_(expired))
-
-
-def eligible(today: date) -> ColumnElement[bool]:
-    """SQL twin of rules.eligibility.check_eligibility (plus no order awaiting payment)."""
-    in_force, paid = _anniversary(today)
-    awaiting = exists(
-        select(OrderLine.id)
-        .join(Order, Order.id == OrderLine.order_id)
-        .where(OrderLine.subscription_id == Subscription.id, Order.status == "awaiting_payment")
-    )
-    return and_(
-        Subscription.status != "cancelled",
-        Subscription.product_code.in_([code for code, p in products().items() if p.sold]),
-        Subscription.term != "monthly",
-        paid.is_(None),
-        not_(awaiting),
-        in_force.between(today - timedelta(days=CLOSES_DAYS_AFTER), today + timedelta(days=OPENS_DAYS_BEFORE)),
-    )
-
-
-def filtered(account_id: int, today: date, f: ListFilter) -> Select[Any]:
-    """The account's subscriptions matching the filter, soonest renewal first."""
+def filtered(account_id: int, f: ListFilter) -> Select[Any]:
+    """The account's subscriptions matching the filter's search, CSN, currency and payment method, soonest renewal
+    first. The status filter is not here: a status is the rules' to decide, row by row (see `list_page`)."""
     stmt = select(Subscription).where(Subscription.account_id == account_id)
     if f.q:
         names = [code for code, p in products().items() if f.q.lower() in p.name.lower()]
@@ -154,9 +111,73 @@ def filtered(account_id: int, today: date, f: ListFilter) -> Select[Any]:
     ):
         if value:
             stmt = stmt.where(column == value)
-    if f.status:
-        stmt = stmt.where(status_is(f.status, today))
     return stmt.order_by(Subscription.renewal_date, Subscription.number)
+
+
+def may_renew(today: date) -> ColumnElement[bool]:
+    """A loose SQL narrowing before the rules decide, never a decision: the rows whose date in force may be open."""
+    # Why this is safe: current_anniversary only ever puts renewal_date or renewed_through in force, and
+    # check_eligibility refuses a date whose window misses today; so every renewable row has one of the two within
+    # renewal_dates_open_on(today), which comes from the rule's own constants. What it keeps that is not renewable
+    # (paid, cancelled, monthly, …) the rule refuses in `judged`; no rule condition is restated here.
+    first, last = renewal_dates_open_on(today)
+    return or_(Subscription.renewal_date.between(first, last), Subscription.renewed_through.between(first, last))
+
+
+class Listed(NamedTuple):
+    """One row of a listing as `judged` reads it: the columns the rules take, and those a page shows and groups by."""
+
+    id: int
+    number: str
+    csn: str
+    currency: str
+    payment_method: str
+    status: str
+    product_code: str
+    term: str
+    renewal_date: date
+    renewed_through: date | None
+    awaiting: bool  # an order of it awaits a Konbini / ATM payment
+
+
+def judged(db: Session, stmt: Select[Any], today: date) -> Iterator[tuple[Listed, Verdict]]:
+    """Each row of a listing query with the rules' verdict on it, in the query's order.
+
+    The rule is rules.eligibility.judge, the one describe() asks for a single subscription: SQL only fetches facts."""
+    awaiting = exists(
+        select(OrderLine.id)
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(OrderLine.subscription_id == Subscription.id, Order.status == "awaiting_payment")
+    )
+    columns = [getattr(Subscription, name) for name in Listed._fields[:-1]]
+    sold = {code: p.sold for code, p in products().items()}
+    # Plain tuples: reading a SQLAlchemy Row's attributes costs a microsecond each, a lot over 10,000 rows.
+    for row in map(Listed._make, db.execute(stmt.with_only_columns(*columns, awaiting))):
+        yield row, judge(
+            today=today,
+            status=row.status,
+            product_sold=sold[row.product_code],
+            term=row.term,
+            renewal_date=row.renewal_date,
+            renewed_through=row.renewed_through,
+            awaiting_payment=row.awaiting,
+        )
+
+
+def showing(db: Session, stmt: Select[Any], today: date, status: str) -> list[int]:
+    """The ids of a listing's rows whose status shown today is `status`, in the query's order."""
+    rows = db.execute(
+        stmt.with_only_columns(Subscription.id, Subscription.status, Subscription.renewal_date, Subscription.renewed_through)
+    )
+    return [id_ for id_, stored, renewal, paid in rows if status_shown(today, stored, renewal, paid) == status]
+
+
+def by_ids(db: Session, ids: Sequence[int]) -> list[Subscription]:
+    """The subscriptions with these ids, in the order given (in chunks: SQLite limits bound parameters)."""
+    found: dict[int, Subscription] = {}
+    for start in range(0, len(ids), 500):
+        found.update((s.id, s) for s in db.scalars(select(Subscription).where(Subscription.id.in_(ids[start : start + 500]))))
+    return [found[i] for i in ids]
 
 
 def count(db: Session, stmt: Select[Any]) -> int:
@@ -164,12 +185,21 @@ def count(db: Session, stmt: Select[Any]) -> int:
     return int(db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0)
 
 
-def page_of(db: Session, stmt: Select[Any], page: int, per_page: int) -> tuple[list[Subscription], PageSlice]:
-    """One page of a listing; a page past the end shows the last page."""
-    total = count(db, stmt)
-    page = min(page, max(1, ceil(total / per_page)))
-    rows = list(db.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
-    return rows, PageSlice(page, per_page, total)
+def list_page(
+    db: Session, account_id: int, today: date, f: ListFilter, page: int, per_page: int
+) -> tuple[list[Subscription], PageSlice]:
+    """One page of the account's list as filtered; a page past the end shows the last page."""
+    stmt = filtered(account_id, f)
+    if f.status:  # decided by the rules for every row the other filters keep, then paged
+        ids = showing(db, stmt, today, f.status)
+        slice_ = _slice(len(ids), page, per_page)
+        return by_ids(db, ids[slice_.first - 1 : slice_.last]), slice_
+    slice_ = _slice(count(db, stmt), page, per_page)
+    return list(db.scalars(stmt.limit(per_page).offset((slice_.page - 1) * per_page))), slice_
+
+
+def _slice(total: int, page: int, per_page: int) -> PageSlice:
+    return PageSlice(min(page, max(1, ceil(total / per_page))), per_page, total)
 
 
 @dataclass(frozen=True)
@@ -189,21 +219,3 @@ def facets(db: Session, account_id: int) -> Facets:
         .distinct()
     ).all()
     return Facets(sorted({r.csn for r in rows}), sorted({r.currency for r in rows}), sorted({r.payment_method for r in rows}))
-
-
-def group_counts(db: Session, stmt: Select[Any]) -> dict[GroupKey, int]:
-    """How many subscriptions of a listing fall in each transaction group."""
-    sub = stmt.order_by(None).subquery()
-    rows = db.execute(
-        select(sub.c.csn, sub.c.currency, sub.c.payment_method, func.count())
-        .group_by(sub.c.csn, sub.c.currency, sub.c.payment_method)
-        .order_by(sub.c.csn, sub.c.currency, sub.c.payment_method)
-    ).all()
-    return {GroupKey(csn, cur, method): n for csn, cur, method, n in rows}
-
-
-def in_group(key: GroupKey) -> ColumnElement[bool]:
-    """Subscriptions of one transaction group."""
-    return and_(
-        Subscription.csn == key.csn, Subscription.currency == key.currency, Subscription.payment_method == key.payment_method
-    )

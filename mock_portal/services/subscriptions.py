@@ -11,13 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..catalog import Product, product
 from ..models import Order, OrderLine, Subscription
-from ..rules.eligibility import (
-    Anniversary,
-    Eligibility,
-    check_eligibility,
-    current_anniversary,
-    display_status,
-)
+from ..rules.eligibility import Anniversary, Eligibility, judge
 
 
 @dataclass(frozen=True)
@@ -52,21 +46,16 @@ def awaiting_payment_ids(db: Session, subscription_ids: Iterable[int]) -> set[in
 def describe(sub: Subscription, today: date, awaiting: bool = False) -> SubscriptionView:
     """Derive what the user sees of one subscription on `today`."""
     prod = product(sub.product_code)
-    anniversary = current_anniversary(sub.renewal_date, sub.renewed_through, today)
-    return SubscriptionView(
-        sub=sub,
-        product=prod,
-        anniversary=anniversary,
-        status=display_status(sub.status, anniversary, today),
-        eligibility=check_eligibility(
-            anniversary=anniversary,
-            today=today,
-            term=sub.term,
-            status=sub.status,
-            product_sold=prod.sold,
-            awaiting_payment=awaiting,
-        ),
+    anniversary, status, eligibility = judge(
+        today=today,
+        status=sub.status,
+        product_sold=prod.sold,
+        term=sub.term,
+        renewal_date=sub.renewal_date,
+        renewed_through=sub.renewed_through,
+        awaiting_payment=awaiting,
     )
+    return SubscriptionView(sub, prod, anniversary, status, eligibility)
 
 
 def describe_one(db: Session, sub: Subscription, today: date) -> SubscriptionView:
