@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import NamedTuple, TypeVar
 
 from flask import Flask, current_app
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from .. import outbox
-from ..catalog import products
 from ..clock import today_for
 from ..emails import renewal_reminder
 from ..models import Account, Reminder, Subscription, User
-from ..rules.eligibility import CLOSES_DAYS_AFTER, OPENS_DAYS_BEFORE
+from .listing import may_renew
 from .subscriptions import SubscriptionView, describe_all
 
 ATTEMPTS = 5
@@ -84,19 +83,13 @@ def _queue_reminders(db: Session, base_url: str) -> int:
 
 def _due_views(db: Session) -> Iterator[list[SubscriptionView]]:
     """Eligible subscriptions, in batches: one query per distinct account clock, not one per subscription."""
-    sold = [code for code, p in products().items() if p.sold]
     for clock in db.scalars(select(Account.today).distinct()).all():
         today = today_for(Account(today=clock))  # the clock's rules live in one place
-        # The anniversary in force is renewal_date, or renewed_through once today has passed it; either way
-        # it must lie where today is inside its window. This narrows the rows; eligibility decides.
-        low, high = today - timedelta(days=CLOSES_DAYS_AFTER), today + timedelta(days=OPENS_DAYS_BEFORE)
         subs = db.scalars(
             select(Subscription)
             .join(Account, Account.id == Subscription.account_id)
             .where(Account.today.is_(None) if clock is None else Account.today == clock)
-            .where(Subscription.status != "cancelled", Subscription.term != "monthly")
-            .where(Subscription.product_code.in_(sold))
-            .where(or_(Subscription.renewal_date.between(low, high), Subscription.renewed_through.between(low, high)))
+            .where(may_renew(today))  # narrows the rows, as the bulk page does; eligibility decides
             .order_by(Subscription.id)
         ).all()
         for batch in _chunks(subs, _CHUNK):
