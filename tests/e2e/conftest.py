@@ -1,44 +1,32 @@
 """End-to-end fixtures on pytest-playwright: the portal, its test-control API and mailbox, fresh accounts, signed-in pages.
 
 pytest-playwright owns the browser, contexts, pages and artifacts (`--headed`, `--slowmo`, `--video`, `--tracing`,
-`--screenshot`, `--output`, `--base-url`); this file only points it at the Chromium `automation.browser` finds and at
+`--screenshot`, `--output`, `--base-url`); the suite only points it at the Chromium `automation.browser` finds and at
 a portal: the embedded one started per xdist worker, or a running one given by `--base-url` and `--mailbox-url`.
+
+This file holds the suite's options and hooks, and gathers its fixtures by name from the modules beside it:
+fixtures_browser (the browser), fixtures_portal (the portal, admin, mailbox, profile), fixtures_accounts (accounts and
+their emails) and fixtures_pages (signing in, page objects).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright
+from fixtures_accounts import account, account_spec, confirmation_emails, create_account, make_account, today  # noqa: F401 (fixtures)
+from fixtures_browser import browser_context_args, browser_type_launch_args, context, launch_browser  # noqa: F401 (fixtures)
+from fixtures_pages import saved_sign_in, sign_in_as, sign_in_page, signed_in, storage_state, subscriptions_page  # noqa: F401 (fixtures)
+from fixtures_portal import PROFILE, admin, base_url, mailbox, portal, profile  # noqa: F401 (fixtures)
 
-from automation.browser import BrowserOptions, launch_kwargs
-from automation.browser import launch_browser as launch_remote_or_local
-from automation.clients import AccountData, Mailbox, MailboxTimeout, Message, PortalAdmin, UnexpectedMessages
-from automation.flows import RULE_ONE_EMAIL, sign_in
-from automation.local_portal import LocalPortal
-from automation.pages import PortalPage, SignInPage, SubscriptionsPage
-from automation.profile import PortalProfile, default_profile
+from automation.profile import default_profile
 from automation.settings import PROFILE_HINT, SettingsError, locale_profile
 
 E2E_DIR = Path(__file__).parent
-# Every account made here lives on this date (its own clock), so the window edges are the same whatever day CI runs.
-TODAY = date(2030, 3, 1)
-EMAIL_TIMEOUT, EMAIL_SETTLE = 10.0, 0.5
 
 LOCALE_HINT = "--portal-locale / RENEWALS_PORTAL_LOCALE"
 RETRIES_ENV = "RENEWALS_E2E_RETRIES"
-PROFILE = pytest.StashKey[PortalProfile]()
-
-MakeAccount = Callable[..., AccountData]
-SignInAs = Callable[..., PortalPage]
-ConfirmationEmails = Callable[[AccountData, int], list[Message]]
 
 
 # --- options, marker, order ---------------------------------------------------------------------------------
@@ -118,235 +106,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if E2E_DIR in item.path.parents:
             item.add_marker(pytest.mark.e2e)
-
-
-# --- the browser: pytest-playwright's, launched as automation.browser says ------------------------------------
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any], pytestconfig: pytest.Config) -> dict[str, Any]:
-    """The Chromium and flags automation.browser finds (RENEWALS_BROWSER_PATH, …); --headed and --slowmo win."""
-    options = BrowserOptions.from_env()
-    # A headed run needs the full browser, not Playwright's headless shell: find it for the mode we launch in.
-    options = dataclasses.replace(options, headed=options.headed or bool(pytestconfig.getoption("--headed")))
-    return {**launch_kwargs(options), **browser_type_launch_args}
-
-
-@pytest.fixture(scope="session")
-def launch_browser(
-    launch_browser: Callable[..., Browser], playwright: Playwright, pytestconfig: pytest.Config
-) -> Callable[..., Browser]:
-    """pytest-playwright's launcher, or a remote browser (--connect / --cdp) attached the way the CLI does it."""
-    remote = dataclasses.replace(
-        BrowserOptions.from_env(), connect=pytestconfig.getoption("--connect"), cdp=pytestconfig.getoption("--cdp")
-    )
-    if not (remote.connect or remote.cdp):
-        return launch_browser
-    return lambda **_: launch_remote_or_local(playwright, remote)
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict[str, Any], profile: PortalProfile) -> dict[str, Any]:
-    """pytest-playwright's context arguments, with the profile's locale: the browser asks the portal for its language
-    (Accept-Language), as a person's browser would."""
-    return {**browser_context_args, "locale": profile.locale}
-
-
-@pytest.fixture
-def context(context: BrowserContext) -> BrowserContext:
-    """pytest-playwright's context, failing a stuck action after 15 s rather than 30."""
-    context.set_default_timeout(15_000)
-    return context
-
-
-# --- the portal --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Portal:
-    """Where the portal and its mail API are; `embedded` when this worker started them itself."""
-
-    base_url: str
-    mailbox_url: str
-    embedded: bool
-
-
-@pytest.fixture(scope="session")
-def portal(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
-    """The running portal given by --base-url (with --mailbox-url), else a private one for this worker.
-
-    One stack per xdist worker: its own SQLite file and mail catcher on free ports, so workers never wait on
-    each other's database lock; isolation between tests still comes from each test's own account."""
-    given = pytestconfig.getoption("--base-url", default=None)
-    if given:
-        mailbox_url = pytestconfig.getoption("--mailbox-url", default=None) or os.environ.get("RENEWALS_MAILBOX_URL")
-        if not mailbox_url:
-            pytest.fail(
-                f"--base-url {given} needs the portal's mail API too: pass --mailbox-url (or RENEWALS_MAILBOX_URL), "
-                "e.g. http://127.0.0.1:8025; the portal must run with --testing",
-                pytrace=False,
-            )
-        yield Portal(given.rstrip("/"), mailbox_url.rstrip("/"), embedded=False)
-        return
-    database = tmp_path_factory.mktemp("portal") / "portal.db"
-    with LocalPortal(f"sqlite:///{database}") as stack:
-        yield Portal(stack.base_url, stack.mailbox_url, embedded=True)
-
-
-@pytest.fixture(scope="session")
-def base_url(portal: Portal) -> str:
-    """pytest-playwright's base_url (contexts get it, so `page.goto("/cart")` works): the portal in use."""
-    return portal.base_url
-
-
-@pytest.fixture(scope="session")
-def admin(portal: Portal) -> PortalAdmin:
-    """The portal's test-control API."""
-    return PortalAdmin(portal.base_url)
-
-
-@pytest.fixture(scope="session")
-def mailbox(portal: Portal) -> Mailbox:
-    """The mail catcher (or Mailpit) every test shares: search it with `to:<the test's user>`."""
-    return Mailbox(portal.mailbox_url)
-
-
-@pytest.fixture(scope="session")
-def profile(pytestconfig: pytest.Config) -> PortalProfile:
-    """The portal's vocabulary (--portal-profile, or --portal-locale's bundled one): page objects and flows take every
-    name from it, and its locale is the language of the browser and of every account's users."""
-    return pytestconfig.stash[PROFILE]
-
-
-@pytest.fixture(scope="session")
-def today() -> date:
-    """The day every account's clock shows unless a test says otherwise."""
-    return TODAY
-
-
-# --- data: one fresh account per test ---------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def create_account(admin: PortalAdmin, profile: PortalProfile) -> MakeAccount:
-    """Create an account from a test-control API spec (`subscriptions`, `country`, `users`, `today`, `locale`); TODAY
-    and users speaking the profile's language by default."""
-
-    def create(**spec: Any) -> AccountData:
-        subscriptions = spec.pop("subscriptions", [{}])
-        spec.setdefault("today", TODAY)
-        spec.setdefault("locale", profile.language)
-        return admin.create_account(subscriptions, **spec)
-
-    return create
-
-
-@pytest.fixture
-def make_account(create_account: MakeAccount, request: pytest.FixtureRequest) -> Iterator[MakeAccount]:
-    """Factory: a fresh account with unique Faker data per call (the portal fills whatever the spec omits).
-
-    Nothing is deleted afterwards: isolation comes from fresh data, not from wiping. Each account made is
-    recorded on the test's report (JUnit properties), so a failure leads to its data in the portal and inbox."""
-    made: list[AccountData] = []
-
-    def make(**spec: Any) -> AccountData:
-        account = create_account(**spec)
-        made.append(account)
-        return account
-
-    yield make
-    for account in made:
-        request.node.user_properties.append(("account", f"{account.id} {account.user.email}"))
-
-
-@pytest.fixture
-def account_spec() -> dict[str, Any]:
-    """The spec of the test's `account`; a module or a parametrize overrides it."""
-    return {"subscriptions": [{}]}
-
-
-@pytest.fixture
-def account(make_account: MakeAccount, account_spec: dict[str, Any]) -> AccountData:
-    """The test's own account, made from `account_spec`."""
-    return make_account(**account_spec)
-
-
-# --- signing in: once, through the flows, then reused by storage state -------------------------------------
-
-
-@pytest.fixture
-def storage_state(tmp_path: Path) -> Path:
-    """Where the test's sign-in is saved; pass it to the flows (`storage_state=`) so they reuse it."""
-    return tmp_path / "storage-state.json"
-
-
-@pytest.fixture
-def sign_in_as(page: Page, base_url: str, storage_state: Path, profile: PortalProfile) -> SignInAs:
-    """Factory: sign a user of an account in on the test's page through the flows' sign_in, saving the state."""
-
-    def sign(account: AccountData, user: int = 0) -> PortalPage:
-        return sign_in(page, base_url, account.users[user], storage_state, profile=profile)
-
-    return sign
-
-
-@pytest.fixture
-def signed_in(sign_in_as: SignInAs, account: AccountData) -> PortalPage:
-    """The test's page, signed in as its account's first user, on the account overview."""
-    return sign_in_as(account)
-
-
-@pytest.fixture(scope="session")
-def saved_sign_in(
-    browser: Browser, base_url: str, tmp_path_factory: pytest.TempPathFactory, profile: PortalProfile
-) -> Callable[[AccountData], Path]:
-    """Factory for read-only modules: sign a user in once in a throwaway context and return the storage state,
-    which the module passes to every context through `browser_context_args`."""
-
-    def save(account: AccountData) -> Path:
-        state = tmp_path_factory.mktemp("signed-in") / "storage-state.json"
-        context = browser.new_context(base_url=base_url, locale=profile.locale)
-        try:
-            sign_in(context.new_page(), base_url, account.user, state, profile=profile)
-        finally:
-            context.close()
-        return state
-
-    return save
-
-
-# --- page objects -----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def sign_in_page(page: Page, base_url: str, profile: PortalProfile) -> SignInPage:
-    """The sign-in page, nobody signed in."""
-    return SignInPage.visit(page, base_url, profile)
-
-
-@pytest.fixture
-def subscriptions_page(signed_in: PortalPage) -> SubscriptionsPage:
-    """Billing and orders › Subscriptions and contracts of the test's account."""
-    return signed_in.go_to(SubscriptionsPage)
-
-
-# --- mail ---------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def confirmation_emails(mailbox: Mailbox, profile: PortalProfile) -> ConfirmationEmails:
-    """Factory: wait for exactly `count` order confirmations to the account's user (none more arrive in the
-    settle time) and return them; a different count fails naming R8."""
-
-    def read(account: AccountData, count: int) -> list[Message]:
-        query = f'to:{account.user.email} subject:"{profile.confirmation_subject_prefix()}"'
-        try:
-            found = mailbox.wait_for(query, count, timeout=EMAIL_TIMEOUT, settle=EMAIL_SETTLE)
-        except (MailboxTimeout, UnexpectedMessages) as error:
-            raise AssertionError(f"{RULE_ONE_EMAIL}: {error}") from None
-        return [mailbox.get(summary.id) for summary in found]
-
-    return read
 
 
 # --- reruns (pytest-rerunfailures: --reruns N / RENEWALS_E2E_RETRIES) -----------------------------------------
