@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LOCK   := requirements.lock
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 SOAK_ARGS ?=
@@ -16,18 +17,27 @@ E2E_PYTEST = echo "== tests/e2e"; $(BIN)/python -m pytest tests/e2e -n auto
 LOCALE_PYTEST = echo "== the e2e tests marked locales, the portal in $$locale"; $(BIN)/python -m pytest tests/e2e -n auto -m locales --portal-locale $$locale \
 	-o junit_suite_name=pytest-$$locale --junitxml=reports/junit-$$locale.xml
 
-.PHONY: setup browser serve demo test test-unit test-integration test-e2e test-shard durations lint bench soak mutants clean help
+.PHONY: setup lock browser serve demo test test-unit test-integration test-e2e test-shard durations lint bench soak mutants clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 setup: $(STAMP) browser  ## Install everything: venv, the package with dev tools, a Chromium, Playwright's ffmpeg, a CJK font
 
-$(STAMP): pyproject.toml
+# Installs come from the lock: exact versions, each checked against its hashes, so two runs a month apart test the same
+# code. `make lock` re-resolves it after a change to the dependencies in pyproject.toml.
+$(STAMP): $(LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	@touch $@
+
+lock:  ## Re-resolve requirements.lock (exact versions with hashes) from pyproject.toml, then install it
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/pip-compile || $(BIN)/python -m pip install -q pip-tools  # first lock only; then pinned in the lock
+	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --output-file $(LOCK) pyproject.toml
+	@$(MAKE) --no-print-directory setup
 
 browser: $(STAMP)
 	@$(BIN)/python -m automation.setup_browser
