@@ -38,7 +38,7 @@ def N_(text: str) -> str:
 
 
 # The rules' English words (rules/payment.py, rules/terms.py, rules/eligibility.py) and the codes' labels, marked for
-# the catalog; tests/unit/test_i18n.py checks that every word the rules can give is among them.
+# the catalog; tests/unit/test_i18n_catalogs.py checks that every word the rules can give is among them.
 PAYMENT_WORDS = (N_("Credit card"), N_("PayPal"), N_("Direct debit"), N_("Konbini"), N_("ATM bank transfer"))
 TERM_WORDS = (N_("Monthly"), N_("Annual"), N_("3-year"))
 STATUS_LABELS = {"active": N_("Active"), "expired": N_("Expired"), "cancelled": N_("Cancelled")}
