@@ -1,5 +1,6 @@
 """tests/integration: the portal on real sockets (PortalStack), browsers, subprocesses and the `renewals` CLI, plus the
-in-process fixtures of tests/unit where a test also needs the app or the catcher directly."""
+in-process fixtures of tests/unit where a test also needs the app or the catcher directly. `admin` and `mailbox` are the
+stack's clients here; a test that reads the separate in-process `catcher` opens its own Mailbox on it."""
 
 from portal_app import (  # noqa: F401 (fixtures)
     anonymous,
@@ -8,11 +9,10 @@ from portal_app import (  # noqa: F401 (fixtures)
     client,
     clock,
     db,
-    mailbox,
     pages_app,
     portal_env,
     public_url,
     seed_account,
     signed_in,
 )
-from portal_stack import admin, renewals, stack  # noqa: F401 (fixtures)
+from portal_stack import admin, mailbox, renewals, stack  # noqa: F401 (fixtures)

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from automation.clients import AccountData, Mailbox, PortalAdmin
-from mock_portal.server import PortalStack
 
 CSN_A, CSN_B = "A", "B"  # placeholders: each account gets fresh customer numbers (a CSN belongs to one account)
 # 115 subscriptions over three transactions: too many for one checkout, so the CLI must split them.
@@ -38,7 +37,7 @@ def bulk_account(admin: PortalAdmin) -> Any:
 
 
 def test_renew_renews_each_number_as_its_own_order_with_one_email(
-    renewals: Any, bulk_account: Any, admin: PortalAdmin, stack: PortalStack
+    renewals: Any, bulk_account: Any, admin: PortalAdmin, mailbox: Mailbox
 ) -> None:
     account, _ = bulk_account({(CSN_A, "USD", "credit_card"): 3})
     first, second, untouched = account.numbers
@@ -49,14 +48,13 @@ def test_renew_renews_each_number_as_its_own_order_with_one_email(
     for number in (first, second):
         assert number in result.stdout, f"the summary table does not list {number}"
     assert "Renewed 2 subscriptions in 2 orders over 2 checkouts; 2 confirmation emails" in " ".join(result.stdout.split())
-    mailbox = Mailbox(stack.mail_api_url or "")
     for order in orders:
         assert len(mailbox.search(f'subject:"Order confirmation {order.number}"')) == 1
     assert untouched not in [n for o in orders for n in o.subscriptions]
 
 
 def test_bulk_renew_splits_more_than_100_into_checkouts_with_one_email_per_order(
-    renewals: Any, bulk_account: Any, admin: PortalAdmin, stack: PortalStack
+    renewals: Any, bulk_account: Any, admin: PortalAdmin, mailbox: Mailbox
 ) -> None:
     account, _ = bulk_account(BULK_GROUPS)
     result = renewals(account, "bulk-renew", *account.numbers, "--json")
@@ -69,7 +67,6 @@ def test_bulk_renew_splits_more_than_100_into_checkouts_with_one_email_per_order
     assert sorted(o.number for o in orders) == sorted(summary["orders"])
     assert sorted(len(o.subscriptions) for o in orders) == sorted(BULK_GROUPS.values()), "one order per transaction"
     assert sorted(n for o in orders for n in o.subscriptions) == sorted(account.numbers)
-    mailbox = Mailbox(stack.mail_api_url or "")
     for order in orders:
         assert len(mailbox.search(f'subject:"Order confirmation {order.number}"')) == 1, f"order {order.number}: one email"
     assert all(s["date_before"] == s["date_after"] for s in summary["subscriptions"]), "renewal dates must not move"

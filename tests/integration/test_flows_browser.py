@@ -41,12 +41,6 @@ def portal_page(chromium: Browser) -> Iterator[Page]:
     context.close()
 
 
-@pytest.fixture(scope="module")
-def mailbox(stack: PortalStack) -> Mailbox:
-    assert stack.mail_api_url is not None
-    return Mailbox(stack.mail_api_url)
-
-
 @pytest.fixture
 def dated_account(admin: PortalAdmin):  # type: ignore[no-untyped-def]
     """Create a fresh account whose clock says TODAY; `groups` maps (CSN name, currency, method) to renewal dates."""

@@ -14,6 +14,7 @@ from automation.clients import Mailbox, PortalAdmin
 from mock_portal import outbox
 from mock_portal.db import new_session
 from mock_portal.emails import Email
+from mock_portal.mailcatcher import MailCatcher
 from mock_portal.models import OutboxEmail, User
 from mock_portal.server import PortalStack
 
@@ -47,22 +48,20 @@ def test_the_test_api_refuses_an_email_that_is_not_exactly_one_mailbox(stack: Po
         db.close()
 
 
-def test_an_email_goes_to_exactly_the_one_address_stored(stack: PortalStack, admin: PortalAdmin) -> None:
+def test_an_email_goes_to_exactly_the_one_address_stored(stack: PortalStack, admin: PortalAdmin, mailbox: Mailbox) -> None:
     stored = "Renewer.One+tag@portal.test"  # the local part's case is kept as given
     account = admin.create_account([{"renewal_in_days": 10}], users=[{"email": stored}])
     assert account.user.email == stored
 
     assert admin.run_reminders() == 1
-    assert stack.mail_api_url is not None
-    with Mailbox(stack.mail_api_url) as mail:
-        (summary,) = mail.search(f"to:{stored}")
+    (summary,) = mailbox.search(f"to:{stored}")
     message = httpx.get(f"{stack.mail_api_url}/api/v1/message/{summary.id}").json()  # as sent: To, Cc and Bcc
     recipients = [a["Address"] for field in ("To", "Cc", "Bcc") for a in message[field] or []]
     assert recipients == [stored], "the envelope and the headers name the stored address and nothing else"
 
 
 def test_the_outbox_refuses_a_kept_row_whose_address_is_not_one_mailbox(
-    app: Flask, db: Session, mailbox: Mailbox, clock: OutboxClock
+    app: Flask, db: Session, catcher: MailCatcher, clock: OutboxClock
 ) -> None:
     outbox.enqueue(db, Email("x,victim@evil.example", "Order confirmation", "Thanks\n"))  # as an old database holds
     db.commit()
@@ -71,7 +70,8 @@ def test_the_outbox_refuses_a_kept_row_whose_address_is_not_one_mailbox(
     clock.advance(outbox.MAX_BACKOFF * 10)
     assert outbox.deliver_pending(app) == 0
 
-    assert mailbox.count() == 0, "nothing may go to victim@evil.example, nor to 'x'"
+    with Mailbox(catcher.api_url) as mailbox:  # the in-process app mails its own catcher, not the stack's
+        assert mailbox.count() == 0, "nothing may go to victim@evil.example, nor to 'x'"
     db.expire_all()
     (row,) = db.scalars(select(OutboxEmail))
     assert row.sent_at is None and row.attempts == 1, "an address that can't be one mailbox is failed, not retried"

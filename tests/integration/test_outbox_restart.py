@@ -69,7 +69,7 @@ def queued(stack: PortalStack) -> list[OutboxEmail]:
 
 
 def test_an_email_queued_during_an_smtp_outage_is_delivered_exactly_once_after_a_restart(
-    portal_on: Any, catcher: MailCatcher, mailbox: Mailbox
+    portal_on: Any, catcher: MailCatcher
 ) -> None:
     down = portal_on(smtp_port=closed_port())
     number = place_order(down)
@@ -80,11 +80,12 @@ def test_an_email_queued_during_an_smtp_outage_is_delivered_exactly_once_after_a
     restarted = portal_on(smtp_port=catcher.smtp_port)
     query = f'subject:"Order confirmation {number}"'
     # Exactly one within the deadline, and no second one in the second after it (else UnexpectedMessages).
-    Mailbox(catcher.api_url).wait_for(query, 1, timeout=DELIVERY_DEADLINE, settle=1.0)
-    restarted.stop()
+    with Mailbox(catcher.api_url) as mailbox:  # the catcher these stacks mail (each test's own), not a module stack's
+        mailbox.wait_for(query, 1, timeout=DELIVERY_DEADLINE, settle=1.0)
+        restarted.stop()
 
-    again = portal_on(smtp_port=catcher.smtp_port)
-    assert again.app is not None
-    assert outbox.deliver_pending(again.app) == 0, "a delivered email must not be sent by the next process"
-    (row,) = queued(again)
-    assert row.sent_at is not None and mailbox.count() == 1
+        again = portal_on(smtp_port=catcher.smtp_port)
+        assert again.app is not None
+        assert outbox.deliver_pending(again.app) == 0, "a delivered email must not be sent by the next process"
+        (row,) = queued(again)
+        assert row.sent_at is not None and mailbox.count() == 1

@@ -1,5 +1,5 @@
 """Fixtures over a whole portal stack on real sockets (tests/integration): the portal, its mail catcher and test-control
-API on free ports, the test-control client and the `renewals` CLI pointed at it."""
+API on free ports, the test-control and mailbox clients and the `renewals` CLI pointed at it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from automation import cli
-from automation.clients import AccountData, PortalAdmin
+from automation.clients import AccountData, Mailbox, PortalAdmin
 from mock_portal.server import PortalStack
 
 
@@ -36,6 +36,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalStack]:
 def admin(stack: PortalStack) -> Iterator[PortalAdmin]:
     """The harness's client of the stack's test-control API."""
     with PortalAdmin(stack.base_url) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def mailbox(stack: PortalStack) -> Iterator[Mailbox]:
+    """The harness's client of the stack's mail catcher (its Mailpit-compatible API), the one the portal mails."""
+    assert stack.mail_api_url is not None, "the stack was started without its mail catcher"
+    with Mailbox(stack.mail_api_url) as client:
         yield client
 
 
