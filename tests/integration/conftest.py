@@ -13,6 +13,6 @@ from portal_app import (  # noqa: F401 (fixtures)
     portal_env,
     public_url,
     seed_account,
-    signed_in,
+    signed_in_browser,
 )
 from portal_stack import admin, mailbox, renewals, stack  # noqa: F401 (fixtures)

@@ -54,7 +54,7 @@ def browser(stack: PortalStack, cookies: httpx.Cookies | None = None) -> httpx.C
     return httpx.Client(base_url=stack.base_url, cookies=cookies)
 
 
-def signed_in(stack: PortalStack, account: AccountData) -> httpx.Client:
+def signed_in_client(stack: PortalStack, account: AccountData) -> httpx.Client:
     client = browser(stack)
     answer = sign_in(client, account.user.email, account.user.password)
     assert answer.status_code == 302, f"signing in answered {answer.status_code}"
@@ -71,7 +71,7 @@ def is_sent_to_sign_in(answer: httpx.Response) -> bool:
 
 
 def test_a_cookie_saved_before_sign_out_opens_no_page_and_places_no_order(stack: PortalStack, account: AccountData) -> None:
-    me = signed_in(stack, account)
+    me = signed_in_client(stack, account)
     token = csrf_token(me, "/subscriptions")  # the saved cookie carries this form token too
     saved = httpx.Cookies(me.cookies)
     sign_out(me)
@@ -90,7 +90,7 @@ def test_a_cookie_saved_before_sign_out_opens_no_page_and_places_no_order(stack:
 def test_signing_out_ends_every_copy_of_that_session_and_no_other_session_of_the_user(
     stack: PortalStack, account: AccountData
 ) -> None:
-    office, laptop = signed_in(stack, account), signed_in(stack, account)
+    office, laptop = signed_in_client(stack, account), signed_in_client(stack, account)
     office_copy = browser(stack, httpx.Cookies(office.cookies))
 
     sign_out(office)
@@ -100,7 +100,7 @@ def test_signing_out_ends_every_copy_of_that_session_and_no_other_session_of_the
 
 
 def test_a_session_idle_for_the_idle_timeout_is_ended(stack: PortalStack, account: AccountData, clock: WallClock) -> None:
-    me = signed_in(stack, account)
+    me = signed_in_client(stack, account)
     clock.advance(IDLE)
 
     assert is_sent_to_sign_in(me.get("/subscriptions")), f"still signed in after {IDLE} s idle"
@@ -109,7 +109,7 @@ def test_a_session_idle_for_the_idle_timeout_is_ended(stack: PortalStack, accoun
 def test_a_request_inside_the_idle_window_keeps_the_session_alive(
     stack: PortalStack, account: AccountData, clock: WallClock
 ) -> None:
-    me = signed_in(stack, account)
+    me = signed_in_client(stack, account)
     for _ in range(3):  # 3 × (IDLE - 60 s) is longer than IDLE, but no gap is
         clock.advance(IDLE - 60)
         assert me.get("/subscriptions").status_code == 200, "a session in use was ended as idle"
@@ -121,7 +121,7 @@ def test_a_request_inside_the_idle_window_keeps_the_session_alive(
 def test_a_session_older_than_its_lifetime_is_ended_however_busy(
     stack: PortalStack, account: AccountData, clock: WallClock
 ) -> None:
-    me = signed_in(stack, account)
+    me = signed_in_client(stack, account)
     while clock.value < datetime(2027, 1, 1, 9, 0, tzinfo=UTC) + timedelta(seconds=LIFETIME - 300):
         clock.advance(300)
         assert me.get("/subscriptions").status_code == 200
@@ -138,7 +138,7 @@ def session_rows(stack: PortalStack, tmp_path: Path) -> list[tuple[Any, ...]]:
 def test_the_database_keeps_a_hash_of_the_session_token_never_the_token(
     stack: PortalStack, account: AccountData, tmp_path: Path
 ) -> None:
-    me = signed_in(stack, account)
+    me = signed_in_client(stack, account)
     assert stack.app is not None
 
     rows = session_rows(stack, tmp_path)
@@ -153,17 +153,17 @@ def test_signing_in_removes_every_expired_session_not_only_the_users(
     stack: PortalStack, account: AccountData, clock: WallClock, tmp_path: Path
 ) -> None:
     for _ in range(3):
-        signed_in(stack, account)
-    signed_in(stack, create_account(stack.base_url))  # a user who never comes back
+        signed_in_client(stack, account)
+    signed_in_client(stack, create_account(stack.base_url))  # a user who never comes back
     clock.advance(LIFETIME)
 
-    signed_in(stack, account)
+    signed_in_client(stack, account)
 
     assert len(session_rows(stack, tmp_path)) == 1, "expired sessions pile up in the table"
 
 
 def test_signing_in_again_in_a_browser_ends_the_session_it_had(stack: PortalStack, account: AccountData) -> None:
-    shared = signed_in(stack, account)
+    shared = signed_in_client(stack, account)
     saved = httpx.Cookies(shared.cookies)  # a copy of the first user's cookie, left on a shared machine
     other = create_account(stack.base_url).user
 

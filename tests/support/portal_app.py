@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
-from portal_browser import Browser, SignedIn
+from portal_browser import Browser, SignedInBrowser
 from sqlalchemy.orm import Session
 from stand_ins import OutboxClock
 
@@ -131,7 +131,7 @@ def anonymous(pages_app: Flask) -> Browser:
 
 
 @pytest.fixture
-def signed_in(pages_app: Flask) -> SignedIn:
+def signed_in_browser(pages_app: Flask) -> SignedInBrowser:
     """Sign one of an account's users in through the /login form; returns that user's own browser."""
 
     def sign_in(account: CreatedAccount, user: int = 0) -> Browser:

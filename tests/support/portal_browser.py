@@ -289,5 +289,5 @@ def words(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-SignedIn = Callable[..., Browser]  # conftest's signed_in(account, user=0)
+SignedInBrowser = Callable[..., Browser]  # conftest's signed_in_browser(account, user=0)
 

@@ -14,5 +14,5 @@ from portal_app import (  # noqa: F401 (fixtures)
     portal_env,
     public_url,
     seed_account,
-    signed_in,
+    signed_in_browser,
 )

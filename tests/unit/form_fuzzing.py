@@ -18,7 +18,7 @@ import werkzeug.urls  # noqa: F401  (registers the "werkzeug.url_quote" decoding
 from flask import Flask
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from portal_browser import Browser, Page, SeedAccount, SignedIn
+from portal_browser import Browser, Page, SeedAccount, SignedInBrowser
 from sqlalchemy import select
 
 from automation.clients import PortalAdmin
@@ -161,9 +161,9 @@ def theirs_fixture(seed_account: SeedAccount) -> CreatedAccount:
 
 
 @pytest.fixture(name="me")
-def me_fixture(mine: CreatedAccount, signed_in: SignedIn) -> Browser:
+def me_fixture(mine: CreatedAccount, signed_in_browser: SignedInBrowser) -> Browser:
     """The signed-in browser of `mine`'s user."""
-    return signed_in(mine)
+    return signed_in_browser(mine)
 
 
 @pytest.fixture(name="eligible")

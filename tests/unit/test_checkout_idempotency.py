@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from flask import Flask
-from portal_browser import SignedIn, order_numbers, words
+from portal_browser import SignedInBrowser, order_numbers, words
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -78,12 +78,12 @@ def _orders_and_emails(db: Session, account_id: int) -> tuple[int, int]:
 
 
 def test_two_sessions_placing_the_same_renewal_make_one_order_and_the_second_is_told_it_is_already_renewed(
-    db: Session, seed_account, signed_in: SignedIn  # type: ignore[no-untyped-def]
+    db: Session, seed_account, signed_in_browser: SignedInBrowser  # type: ignore[no-untyped-def]
 ) -> None:
     account = seed_account(
         today=TODAY.isoformat(), users=[{}, {}], subscriptions=[{"renewal_date": "2027-01-20"}] * 2
     )
-    first, second = signed_in(account, 0), signed_in(account, 1)
+    first, second = signed_in_browser(account, 0), signed_in_browser(account, 1)
     first.renew(account.subscriptions[0].number)
     first.renew(account.subscriptions[1].number)
     first_form, second_form = first.open_checkout(), second.open_checkout()  # both review the same cart
@@ -143,10 +143,10 @@ def test_the_database_refuses_a_second_renewal_of_the_same_anniversary_that_pass
 
 
 def test_a_form_whose_cart_changed_since_it_was_shown_orders_nothing(
-    db: Session, seed_account, signed_in: SignedIn  # type: ignore[no-untyped-def]
+    db: Session, seed_account, signed_in_browser: SignedInBrowser  # type: ignore[no-untyped-def]
 ) -> None:
     account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_date": "2027-01-20"}] * 2)
-    browser = signed_in(account)
+    browser = signed_in_browser(account)
     browser.renew(account.subscriptions[0].number)
     form = browser.open_checkout()
     browser.renew(account.subscriptions[1].number)  # e.g. in another tab: the form no longer shows the whole cart

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from portal_browser import SignedIn
+from portal_browser import SignedInBrowser
 from stand_ins import closed_port
 
 from automation.clients import (
@@ -61,9 +61,11 @@ def test_asking_for_a_subscription_the_account_lacks_names_it(admin: PortalAdmin
         admin.subscription(account.id, "NOPE")
 
 
-def test_a_konbini_order_is_typed_and_its_recorded_payment_completes_it(admin: PortalAdmin, signed_in: SignedIn) -> None:
+def test_a_konbini_order_is_typed_and_its_recorded_payment_completes_it(
+    admin: PortalAdmin, signed_in_browser: SignedInBrowser
+) -> None:
     account = admin.create_account([{"payment_method": "konbini", "renewal_in_days": -5}], country="JP", today=TODAY)
-    browser = signed_in(account)
+    browser = signed_in_browser(account)
     browser.renew(account.numbers[0])
     browser.place_order()
 

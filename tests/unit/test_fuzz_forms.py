@@ -32,7 +32,7 @@ from form_fuzzing import (  # noqa: F401 (fixtures)
 )
 from hypothesis import example, given
 from hypothesis import strategies as st
-from portal_browser import Browser, SignedIn
+from portal_browser import Browser, SignedInBrowser
 from sqlalchemy import event
 
 from automation.clients import PortalAdmin
@@ -44,10 +44,10 @@ TIGHT_VARIABLES, TIGHT_DEPTH = 999, 100
 
 
 @pytest.fixture
-def their_cart(theirs: CreatedAccount, signed_in: SignedIn) -> str:
+def their_cart(theirs: CreatedAccount, signed_in_browser: SignedInBrowser) -> str:
     """The other account has a renewal in its cart, which no form of mine may touch."""
     number = theirs.subscriptions[0].number
-    assert signed_in(theirs).renew(number).status == 200
+    assert signed_in_browser(theirs).renew(number).status == 200
     return number
 
 

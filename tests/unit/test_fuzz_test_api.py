@@ -14,7 +14,7 @@ import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from portal_browser import SeedAccount, SignedIn, order_numbers
+from portal_browser import SeedAccount, SignedInBrowser, order_numbers
 from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
@@ -52,7 +52,7 @@ def served_schema(app: Flask) -> BaseSchema:
 
 
 @pytest.fixture
-def known_ids(seed_account: SeedAccount, signed_in: SignedIn) -> dict[str, Any]:
+def known_ids(seed_account: SeedAccount, signed_in_browser: SignedInBrowser) -> dict[str, Any]:
     """Path parameters that exist: an account with subscriptions, and its Konbini order awaiting payment, so the
     fuzzer reaches the code behind the 404s too."""
     account = seed_account(
@@ -60,7 +60,7 @@ def known_ids(seed_account: SeedAccount, signed_in: SignedIn) -> dict[str, Any]:
         today="2027-01-01",
         subscriptions=[{"payment_method": "konbini", "renewal_date": "2027-01-15"}, {"renewal_in_days": 10}, {}],
     )
-    browser = signed_in(account)
+    browser = signed_in_browser(account)
     browser.renew(account.subscriptions[0].number)
     (order,) = order_numbers(browser.place_order(renew_now=True))
     return {"account_id": account.id, "number": order}

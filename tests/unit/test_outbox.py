@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
-from portal_browser import SeedAccount, SignedIn, order_numbers
+from portal_browser import SeedAccount, SignedInBrowser, order_numbers
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from stand_ins import OutboxClock, closed_port
@@ -45,11 +45,11 @@ def enqueue(app: Flask, db: Session, count: int, tag: str) -> None:
 
 @pytest.fixture
 def placed_while_down(
-    seed_account: SeedAccount, signed_in: SignedIn, smtp_down: None, clock: OutboxClock
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser, smtp_down: None, clock: OutboxClock
 ) -> str:
     """An order placed through the pages while SMTP was down; its number."""
     account = seed_account(today=TODAY, subscriptions=[{"renewal_in_days": 0}])
-    browser = signed_in(account)
+    browser = signed_in_browser(account)
     browser.renew(account.subscriptions[0].number)
     page = browser.place_order()
     assert (page.status, page.path) == (200, "/checkout/confirmation"), page.alerts
@@ -155,14 +155,14 @@ def test_two_senders_at_once_send_each_email_once(app: Flask, db: Session, mailb
 
 
 def test_checkout_still_confirms_the_order_during_a_long_smtp_outage(
-    app: Flask, db: Session, seed_account: SeedAccount, signed_in: SignedIn, smtp_down: None, clock: OutboxClock
+    app: Flask, db: Session, seed_account: SeedAccount, signed_in_browser: SignedInBrowser, smtp_down: None, clock: OutboxClock
 ) -> None:
     enqueue(app, db, 1, "queued long ago")
     (old,) = rows(db)
     old.attempts = 60  # retried at the cap for about half an hour
     db.commit()
     account = seed_account(today=TODAY, subscriptions=[{"renewal_in_days": 0}])
-    browser = signed_in(account)
+    browser = signed_in_browser(account)
     browser.renew(account.subscriptions[0].number)
 
     page = browser.place_order()

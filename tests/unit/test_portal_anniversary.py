@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from portal_browser import Browser, Page, SeedAccount, SignedIn, order_numbers
+from portal_browser import Browser, Page, SeedAccount, SignedInBrowser, order_numbers
 from portal_renewing import TODAY, renew_and_check_out
 
 from automation.clients import Mailbox, PortalAdmin
@@ -34,11 +34,11 @@ def email_line(mail: Mailbox, order_number: str, subscription: str) -> str:
 
 
 def renew_on(
-    seed_account: SeedAccount, signed_in: SignedIn, days_after_renewal: int, term: str
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser, days_after_renewal: int, term: str
 ) -> tuple[CreatedAccount, Browser, Page, date]:
     """An account whose one subscription is renewed `days_after_renewal` days after its date D (negative: early)."""
     account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": -days_after_renewal, "term": term}])
-    browser = signed_in(account)
+    browser = signed_in_browser(account)
     page = renew_and_check_out(browser, [account.subscriptions[0].number], renew_now=days_after_renewal < 0)
     assert page.path == "/checkout/confirmation", page.alerts
     return account, browser, page, TODAY - timedelta(days=days_after_renewal)
@@ -49,9 +49,9 @@ PAID = [pytest.param(-90, id="90 days early"), pytest.param(0, id="on the date")
 
 @pytest.mark.parametrize("days_after_renewal", PAID)
 def test_the_confirmation_page_and_email_keep_the_renewal_date_however_early_or_late_it_is_paid(
-    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin, mailbox: Mailbox, days_after_renewal: int
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser, admin: PortalAdmin, mailbox: Mailbox, days_after_renewal: int
 ) -> None:
-    account, _, page, renewal = renew_on(seed_account, signed_in, days_after_renewal, "annual")
+    account, _, page, renewal = renew_on(seed_account, signed_in_browser, days_after_renewal, "annual")
     number = account.subscriptions[0].number
 
     (order_number,) = order_numbers(page)
@@ -66,9 +66,9 @@ def test_the_confirmation_page_and_email_keep_the_renewal_date_however_early_or_
 
 @pytest.mark.parametrize("days_after_renewal", PAID[:2])
 def test_right_after_paying_on_time_or_early_the_list_and_detail_still_show_the_renewal_date(
-    seed_account: SeedAccount, signed_in: SignedIn, days_after_renewal: int
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser, days_after_renewal: int
 ) -> None:
-    account, browser, _, renewal = renew_on(seed_account, signed_in, days_after_renewal, "annual")
+    account, browser, _, renewal = renew_on(seed_account, signed_in_browser, days_after_renewal, "annual")
     number = account.subscriptions[0].number
     through = add_years(renewal, "annual")
 
@@ -83,10 +83,10 @@ def test_right_after_paying_on_time_or_early_the_list_and_detail_still_show_the_
 
 
 def test_right_after_paying_late_the_next_renewal_date_is_the_old_one_plus_the_term(
-    seed_account: SeedAccount, signed_in: SignedIn
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser
 ) -> None:
     """Paid 45 days late, today is already past D: the date in force is D + term, never the payment date + term."""
-    account, browser, _, renewal = renew_on(seed_account, signed_in, 45, "annual")
+    account, browser, _, renewal = renew_on(seed_account, signed_in_browser, 45, "annual")
     number = account.subscriptions[0].number
 
     for page in (browser.get("/subscriptions"), browser.get(f"/subscriptions/{number}")):
@@ -98,9 +98,9 @@ def test_right_after_paying_late_the_next_renewal_date_is_the_old_one_plus_the_t
 @pytest.mark.parametrize("term", ["annual", "three_year"])
 @pytest.mark.parametrize("days_after_renewal", PAID)
 def test_once_today_passes_the_old_date_the_list_shows_it_plus_the_term_and_renewal_opens_again_in_its_window(
-    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin, days_after_renewal: int, term: str
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser, admin: PortalAdmin, days_after_renewal: int, term: str
 ) -> None:
-    account, browser, _, renewal = renew_on(seed_account, signed_in, days_after_renewal, term)
+    account, browser, _, renewal = renew_on(seed_account, signed_in_browser, days_after_renewal, term)
     number = account.subscriptions[0].number
     paid_on = TODAY
     next_date = add_years(renewal, term)
@@ -121,8 +121,10 @@ def test_once_today_passes_the_old_date_the_list_shows_it_plus_the_term_and_rene
     assert add_years(next_date, term) in again.row_of(number).times()
 
 
-def test_the_order_history_lists_each_order(seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin) -> None:
-    account, browser, _, _ = renew_on(seed_account, signed_in, 0, "annual")
+def test_the_order_history_lists_each_order(
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser, admin: PortalAdmin
+) -> None:
+    account, browser, _, _ = renew_on(seed_account, signed_in_browser, 0, "annual")
     (order,) = admin.orders(account.id)
 
     history = browser.get("/orders")
@@ -143,12 +145,12 @@ LEAP_RENEWALS = [date(2028, 2, 29), date(2029, 2, 28), date(2030, 2, 28), date(2
     ],
 )
 def test_a_29_february_anniversary_renews_through_28_february_and_is_back_on_the_29th_in_2032(
-    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin, paid_offsets: list[int]
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser, admin: PortalAdmin, paid_offsets: list[int]
 ) -> None:
     first = LEAP_RENEWALS[0]
     account = seed_account(today=first.isoformat(), subscriptions=[{"renewal_date": first.isoformat(), "term": "annual"}])
     number = account.subscriptions[0].number
-    browser = signed_in(account)
+    browser = signed_in_browser(account)
 
     for renewal, through, offset in zip(LEAP_RENEWALS, LEAP_RENEWALS[1:], paid_offsets, strict=False):
         admin.set_clock(account.id, renewal + timedelta(days=offset))
@@ -170,7 +172,7 @@ def test_a_29_february_anniversary_renews_through_28_february_and_is_back_on_the
 
 
 def test_a_konbini_renewal_paid_later_keeps_the_anchor_day(
-    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser, admin: PortalAdmin
 ) -> None:
     account = seed_account(
         country="JP",
@@ -179,7 +181,7 @@ def test_a_konbini_renewal_paid_later_keeps_the_anchor_day(
     )
     number = account.subscriptions[0].number
 
-    page = renew_and_check_out(signed_in(account), [number], renew_now=True)
+    page = renew_and_check_out(signed_in_browser(account), [number], renew_now=True)
     assert page.path == "/checkout/confirmation", page.alerts
     (order,) = admin.orders(account.id)
     admin.record_payment(order.number)
@@ -189,14 +191,14 @@ def test_a_konbini_renewal_paid_later_keeps_the_anchor_day(
 
 
 def test_a_three_year_term_from_a_clamped_28_february_ends_on_29_february(
-    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser, admin: PortalAdmin
 ) -> None:
     account = seed_account(
         today="2029-02-28", subscriptions=[{"renewal_date": "2029-02-28", "anchor_day": 29, "term": "three_year"}]
     )
     number = account.subscriptions[0].number
 
-    page = renew_and_check_out(signed_in(account), [number], renew_now=False)
+    page = renew_and_check_out(signed_in_browser(account), [number], renew_now=False)
 
     assert page.path == "/checkout/confirmation", page.alerts
     assert page.row_of(number).times() == [date(2029, 2, 28), date(2032, 2, 29)]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from portal_browser import Browser, SeedAccount, SignedIn
+from portal_browser import Browser, SeedAccount, SignedInBrowser
 
 from mock_portal import create_app
 
@@ -94,8 +94,8 @@ def test_sign_in_only_redirects_within_the_portal(seed_account: SeedAccount, ano
     assert is_local(page.location), f"next={target!r} sent the signed-in user off-site to {page.location!r}"
 
 
-def test_sign_out_ends_the_session(seed_account: SeedAccount, signed_in: SignedIn) -> None:
-    browser = signed_in(seed_account(today=TODAY))
+def test_sign_out_ends_the_session(seed_account: SeedAccount, signed_in_browser: SignedInBrowser) -> None:
+    browser = signed_in_browser(seed_account(today=TODAY))
     assert browser.get("/subscriptions").status == 200
 
     out = browser.post_form("/logout")

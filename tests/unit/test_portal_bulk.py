@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from flask import Flask
-from portal_browser import Browser, Element, Page, SeedAccount, SignedIn, order_numbers
+from portal_browser import Browser, Element, Page, SeedAccount, SignedInBrowser, order_numbers
 from sqlalchemy.orm import Session
 
 from automation.clients import Mailbox, PortalAdmin
@@ -92,8 +92,8 @@ def by_group(subs: list[CreatedSubscription]) -> dict[Key, set[str]]:
     return groups
 
 
-def test_bulk_actions_is_a_menu_button_with_a_renew_item(seed_account: SeedAccount, signed_in: SignedIn) -> None:
-    page = signed_in(seed_account(today=TODAY.isoformat(), subscriptions=[{}])).get("/subscriptions")
+def test_bulk_actions_is_a_menu_button_with_a_renew_item(seed_account: SeedAccount, signed_in_browser: SignedInBrowser) -> None:
+    page = signed_in_browser(seed_account(today=TODAY.isoformat(), subscriptions=[{}])).get("/subscriptions")
 
     (button,) = page.buttons("Bulk actions")
     assert button.get("aria-haspopup") == "menu"
@@ -104,9 +104,9 @@ def test_bulk_actions_is_a_menu_button_with_a_renew_item(seed_account: SeedAccou
 
 
 def test_the_bulk_page_lists_only_eligible_subscriptions_one_fieldset_per_csn_currency_and_payment_method(
-    mixed: CreatedAccount, signed_in: SignedIn
+    mixed: CreatedAccount, signed_in_browser: SignedInBrowser
 ) -> None:
-    page = signed_in(mixed).get("/bulk/renew")
+    page = signed_in_browser(mixed).get("/bulk/renew")
 
     assert page.heading == "Renew subscriptions"
     want = by_group(eligible_of(mixed))
@@ -126,9 +126,9 @@ def test_the_bulk_page_lists_only_eligible_subscriptions_one_fieldset_per_csn_cu
 
 
 def test_a_selection_spanning_groups_becomes_one_order_and_one_email_per_group(
-    mixed: CreatedAccount, signed_in: SignedIn, admin: PortalAdmin, mailbox: Mailbox
+    mixed: CreatedAccount, signed_in_browser: SignedInBrowser, admin: PortalAdmin, mailbox: Mailbox
 ) -> None:
-    browser = signed_in(mixed)
+    browser = signed_in_browser(mixed)
     subs = eligible_of(mixed)
     bulk = browser.get("/bulk/renew")
     gb_group = group_token(bulk, subs[4])
@@ -155,10 +155,10 @@ def test_a_selection_spanning_groups_becomes_one_order_and_one_email_per_group(
 
 
 def test_a_hundred_subscriptions_in_one_group_check_out_as_one_order_and_one_email(
-    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin, mailbox: Mailbox
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser, admin: PortalAdmin, mailbox: Mailbox
 ) -> None:
     account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": 30}] * 100)
-    browser = signed_in(account)
+    browser = signed_in_browser(account)
     token = group_token(browser.get("/bulk/renew"), account.subscriptions[0])
 
     cart = browser.renew_selected(groups=[token])
@@ -179,9 +179,9 @@ def hundred_and_one(seed_account: SeedAccount) -> CreatedAccount:
 
 @pytest.mark.parametrize("how", ["checkboxes", "select all"])
 def test_a_hundred_and_one_are_refused_saying_100_is_the_limit_and_nothing_changes(
-    hundred_and_one: CreatedAccount, signed_in: SignedIn, admin: PortalAdmin, mailbox: Mailbox, how: str
+    hundred_and_one: CreatedAccount, signed_in_browser: SignedInBrowser, admin: PortalAdmin, mailbox: Mailbox, how: str
 ) -> None:
-    browser = signed_in(hundred_and_one)
+    browser = signed_in_browser(hundred_and_one)
     numbers = [s.number for s in hundred_and_one.subscriptions]
     browser.renew(numbers[0])  # something already in the cart must survive the refusal
     token = group_token(browser.get("/bulk/renew"), *hundred_and_one.subscriptions)
@@ -198,8 +198,8 @@ def test_a_hundred_and_one_are_refused_saying_100_is_the_limit_and_nothing_chang
     assert mailbox.count() == 0
 
 
-def test_the_cart_takes_no_101st_renewal(hundred_and_one: CreatedAccount, signed_in: SignedIn) -> None:
-    browser = signed_in(hundred_and_one)
+def test_the_cart_takes_no_101st_renewal(hundred_and_one: CreatedAccount, signed_in_browser: SignedInBrowser) -> None:
+    browser = signed_in_browser(hundred_and_one)
     numbers = [s.number for s in hundred_and_one.subscriptions]
     assert browser.renew_selected(numbers[:100]).path == "/cart"
 
@@ -220,9 +220,9 @@ def cart_of_101(hundred_and_one: CreatedAccount, app: Flask, db: Session) -> Ite
 
 
 def test_checkout_itself_refuses_more_than_100(
-    cart_of_101: CreatedAccount, signed_in: SignedIn, admin: PortalAdmin, mailbox: Mailbox
+    cart_of_101: CreatedAccount, signed_in_browser: SignedInBrowser, admin: PortalAdmin, mailbox: Mailbox
 ) -> None:
-    browser = signed_in(cart_of_101)
+    browser = signed_in_browser(cart_of_101)
     assert "100" in limit_message(browser.get("/cart"))
 
     refused = browser.place_order(renew_now=True)
@@ -235,9 +235,9 @@ def test_checkout_itself_refuses_more_than_100(
 
 
 def test_a_group_shows_its_first_100_rows_and_a_link_shows_up_to_500(
-    hundred_and_one: CreatedAccount, signed_in: SignedIn
+    hundred_and_one: CreatedAccount, signed_in_browser: SignedInBrowser
 ) -> None:
-    browser = signed_in(hundred_and_one)
+    browser = signed_in_browser(hundred_and_one)
     page = browser.get("/bulk/renew")
     (fieldset,) = fieldsets(page)
     assert len(numbers_in(fieldset)) == 100, "no page renders a whole big group by default"
@@ -252,17 +252,17 @@ def test_a_group_shows_its_first_100_rows_and_a_link_shows_up_to_500(
 
 @pytest.mark.parametrize("value", ["0", "501", "many", "-1", "1e3", "²"])
 def test_a_bad_rows_per_group_is_refused_naming_the_allowed_range(
-    mixed: CreatedAccount, signed_in: SignedIn, value: str
+    mixed: CreatedAccount, signed_in_browser: SignedInBrowser, value: str
 ) -> None:
-    page = signed_in(mixed).get(f"/bulk/renew?per_group={value}")
+    page = signed_in_browser(mixed).get(f"/bulk/renew?per_group={value}")
     assert page.status == 400
     assert "use a whole number from 1 to 500" in " ".join(page.alerts), page.alerts
 
 
 def test_a_refused_selection_is_shown_again_with_as_many_rows_a_group_as_it_was_made_on(
-    hundred_and_one: CreatedAccount, signed_in: SignedIn
+    hundred_and_one: CreatedAccount, signed_in_browser: SignedInBrowser
 ) -> None:
-    browser = signed_in(hundred_and_one)
+    browser = signed_in_browser(hundred_and_one)
     wide = browser.get("/bulk/renew?per_group=500")
     (fieldset,) = fieldsets(wide)
     per_group = wide.doc.one("input", name="per_group").attrs["value"]

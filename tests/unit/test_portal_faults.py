@@ -10,7 +10,7 @@ import pytest
 from fault_injection import TODAY, due_account_fixture, put_faults  # noqa: F401 (fixtures)
 from flask import Flask
 from flask.testing import FlaskClient
-from portal_browser import Browser, SeedAccount, SignedIn, order_numbers
+from portal_browser import Browser, SeedAccount, SignedInBrowser, order_numbers
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from stand_ins import OutboxClock
@@ -33,9 +33,9 @@ def outbox_rows(db: Session, account_id: int | None = None) -> list[OutboxEmail]
 
 
 @pytest.fixture
-def due_cart(due_account: CreatedAccount, signed_in: SignedIn) -> Browser:
+def due_cart(due_account: CreatedAccount, signed_in_browser: SignedInBrowser) -> Browser:
     """The due account's user, signed in, with its subscription in the cart."""
-    browser = signed_in(due_account)
+    browser = signed_in_browser(due_account)
     browser.renew(due_account.subscriptions[0].number)
     return browser
 
@@ -131,11 +131,11 @@ def test_once_the_decline_is_lifted_the_same_cart_is_ordered(
 
 
 def test_a_konbini_order_paid_later_is_not_declined(
-    client: FlaskClient, seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin
+    client: FlaskClient, seed_account: SeedAccount, signed_in_browser: SignedInBrowser, admin: PortalAdmin
 ) -> None:
     account = seed_account(country="JP", today=TODAY, subscriptions=[{"renewal_in_days": 0, "payment_method": "konbini"}])
     put_faults(client, account.id, payment_declined=True)
-    browser = signed_in(account)
+    browser = signed_in_browser(account)
     browser.renew(account.subscriptions[0].number)
 
     page = browser.place_order()
@@ -188,14 +188,14 @@ def test_smtp_unavailable_holds_back_only_that_accounts_emails(
     client: FlaskClient,
     app: Flask,
     seed_account: SeedAccount,
-    signed_in: SignedIn,
+    signed_in_browser: SignedInBrowser,
     mailbox: Mailbox,
     due_account,
     due_cart: Browser,
 ) -> None:
     other = seed_account(today=TODAY, subscriptions=[{"renewal_in_days": 0}])
     put_faults(client, due_account.id, smtp_unavailable=True)
-    other_browser = signed_in(other)
+    other_browser = signed_in_browser(other)
     other_browser.renew(other.subscriptions[0].number)
 
     (held,) = order_numbers(due_cart.place_order())

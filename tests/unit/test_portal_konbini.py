@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from flask import Flask
-from portal_browser import Browser, SeedAccount, SignedIn, order_numbers
+from portal_browser import Browser, SeedAccount, SignedInBrowser, order_numbers
 
 from automation.clients import Mailbox, PortalAdmin
 from mock_portal import outbox
@@ -19,12 +19,12 @@ METHODS = pytest.mark.parametrize("method", ["konbini", "atm_bank_transfer"])
 
 
 @pytest.fixture
-def placed(seed_account: SeedAccount, signed_in: SignedIn, method: str) -> tuple[CreatedAccount, Browser]:
+def placed(seed_account: SeedAccount, signed_in_browser: SignedInBrowser, method: str) -> tuple[CreatedAccount, Browser]:
     """A Japanese account that has just renewed its one subscription with the manual-only method under test."""
     account = seed_account(
         country="JP", today=TODAY.isoformat(), subscriptions=[{"payment_method": method, "renewal_in_days": 30}]
     )
-    browser = signed_in(account)
+    browser = signed_in_browser(account)
     browser.renew(account.subscriptions[0].number)
     assert browser.place_order(renew_now=True).path == "/checkout/confirmation"
     return account, browser
@@ -32,10 +32,10 @@ def placed(seed_account: SeedAccount, signed_in: SignedIn, method: str) -> tuple
 
 @METHODS
 def test_the_checkout_says_a_payment_number_comes_by_email(
-    seed_account: SeedAccount, signed_in: SignedIn, method: str
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser, method: str
 ) -> None:
     account = seed_account(country="JP", today=TODAY.isoformat(), subscriptions=[{"payment_method": method}])
-    browser = signed_in(account)
+    browser = signed_in_browser(account)
     browser.renew(account.subscriptions[0].number)
 
     page = browser.get("/checkout")
@@ -45,12 +45,12 @@ def test_the_checkout_says_a_payment_number_comes_by_email(
 
 @METHODS
 def test_the_order_awaits_payment_and_its_one_email_carries_the_payment_number_and_deadline(
-    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin, mailbox: Mailbox, method: str
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser, admin: PortalAdmin, mailbox: Mailbox, method: str
 ) -> None:
     account = seed_account(
         country="JP", today=TODAY.isoformat(), subscriptions=[{"payment_method": method, "renewal_in_days": 30}]
     )
-    browser = signed_in(account)
+    browser = signed_in_browser(account)
     browser.renew(account.subscriptions[0].number)
 
     page = browser.place_order(renew_now=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from portal_browser import SignedIn
+from portal_browser import SignedInBrowser
 from portal_in_languages import LANGUAGES, browser, language_of, speaker_fixture  # noqa: F401 (fixtures)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -78,8 +78,8 @@ def test_an_unknown_lang_is_ignored_and_remembers_nothing(pages_app: Flask, aske
     assert visitor.client.get_cookie("lang") is None
 
 
-def test_a_signed_in_users_saved_language_beats_accept_language(speaker: Any, signed_in: SignedIn) -> None:
-    user = signed_in(speaker("ja"))
+def test_a_signed_in_users_saved_language_beats_accept_language(speaker: Any, signed_in_browser: SignedInBrowser) -> None:
+    user = signed_in_browser(speaker("ja"))
     user.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr-FR"
 
     page = user.get("/subscriptions")
@@ -87,18 +87,18 @@ def test_a_signed_in_users_saved_language_beats_accept_language(speaker: Any, si
     assert (language_of(page), page.heading) == ("ja", "サブスクリプションと契約")
 
 
-def test_the_language_cookie_beats_the_users_saved_language(speaker: Any, signed_in: SignedIn) -> None:
-    user = signed_in(speaker("ja"))
+def test_the_language_cookie_beats_the_users_saved_language(speaker: Any, signed_in_browser: SignedInBrowser) -> None:
+    user = signed_in_browser(speaker("ja"))
     user.get("/subscriptions?lang=fr")
 
     assert language_of(user.get("/subscriptions")) == "fr", "the order is ?lang, its cookie, then the saved language"
 
 
 def test_the_selector_saves_a_signed_in_users_language_sets_the_cookie_and_returns_to_the_page(
-    pages_app: Flask, speaker: Any, signed_in: SignedIn, db: Session
+    pages_app: Flask, speaker: Any, signed_in_browser: SignedInBrowser, db: Session
 ) -> None:
     account = speaker("en")
-    user = signed_in(account)
+    user = signed_in_browser(account)
     user.get("/subscriptions")
 
     chosen = user.client.post(
@@ -140,10 +140,10 @@ def test_the_selector_needs_this_sessions_form_token(pages_app: Flask) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_page_has_the_selector_a_labelled_form_posting_with_the_token_its_language_selected(
-    pages_app: Flask, speaker: Any, signed_in: SignedIn, language: str
+    pages_app: Flask, speaker: Any, signed_in_browser: SignedInBrowser, language: str
 ) -> None:
     label = {"en": "Language", "fr": "Langue", "ja": "言語"}[language]
-    pages = [browser(pages_app, language).get("/login"), signed_in(speaker(language)).get("/subscriptions")]
+    pages = [browser(pages_app, language).get("/login"), signed_in_browser(speaker(language)).get("/subscriptions")]
 
     for page in pages:
         select_ = page.labelled(label)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from portal_browser import Element, SignedIn, order_numbers
+from portal_browser import Element, SignedInBrowser, order_numbers
 from portal_in_languages import CONTRACT, LANGUAGES, browser, mail_to, speaker_fixture  # noqa: F401 (fixtures)
 from sqlalchemy.orm import Session
 
@@ -55,7 +55,7 @@ def texts(within: Element, tag: str) -> list[str]:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_each_language_carries_the_contracts_names_on_their_controls(
-    pages_app: Flask, speaker: Any, signed_in: SignedIn, language: str
+    pages_app: Flask, speaker: Any, signed_in_browser: SignedInBrowser, language: str
 ) -> None:
     names = CONTRACT[language]
     login = browser(pages_app, language).get("/login")
@@ -67,7 +67,7 @@ def test_each_language_carries_the_contracts_names_on_their_controls(
         {"renewal_date": RENEWAL.isoformat(), "payment_method": "konbini", "country": "JP"},
         {"renewal_date": RENEWAL.isoformat(), "payment_method": "atm_bank_transfer", "country": "JP"},
     ])  # fmt: skip
-    user = signed_in(account)
+    user = signed_in_browser(account)
     listing = user.get("/subscriptions")
     (nav,) = [n for n in listing.doc.find_all("nav") if texts(n, "h2") == [names["billing"]]]
     assert names["subscriptions"] in texts(nav, "a") and names["cart"] in texts(nav, "a")
@@ -94,13 +94,13 @@ def test_each_language_carries_the_contracts_names_on_their_controls(
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_dates_and_money_are_written_as_the_languages_region_writes_them_and_iso_dates_stay(
-    speaker: Any, signed_in: SignedIn, language: str
+    speaker: Any, signed_in_browser: SignedInBrowser, language: str
 ) -> None:
     account = speaker(language, subscriptions=[
         {"product": "ACD", "term": "annual", "seats": 1, "renewal_date": RENEWAL.isoformat(), "currency": currency,
          "country": country} for currency, country in CURRENCY_COUNTRIES.items()
     ])  # fmt: skip
-    user = signed_in(account)
+    user = signed_in_browser(account)
 
     listing = user.get("/subscriptions")
     for sub in account.subscriptions:
@@ -124,14 +124,14 @@ def as_written(el: Element) -> str:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_confirmation_emails_are_in_the_recipients_language_whatever_the_page_was_in(
-    pages_app: Flask, speaker: Any, signed_in: SignedIn, mailbox: Mailbox, language: str
+    pages_app: Flask, speaker: Any, signed_in_browser: SignedInBrowser, mailbox: Mailbox, language: str
 ) -> None:
     account = speaker(language, subscriptions=[
         {"product": "ACD", "seats": 1, "renewal_date": RENEWAL.isoformat(), "currency": "USD", "payment_method": "paypal"},
         {"product": "ACD", "seats": 1, "renewal_date": RENEWAL.isoformat(), "country": "JP", "currency": "JPY",
          "payment_method": "konbini"},
     ])  # fmt: skip
-    user = signed_in(account)
+    user = signed_in_browser(account)
     page_language = "ja" if language != "ja" else "fr"
     user.get(f"/subscriptions?lang={page_language}")  # the pages in another language than the user's
     user.renew_selected([s.number for s in account.subscriptions])

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from babel.messages.pofile import read_po
 from flask import Flask
-from portal_browser import Element, Page, SignedIn, order_numbers
+from portal_browser import Element, Page, SignedInBrowser, order_numbers
 from portal_in_languages import NAMES, browser, language_of, mail_to, speaker_fixture  # noqa: F401 (fixtures)
 from sqlalchemy.orm import Session
 
@@ -79,7 +79,7 @@ def shown_text(page: Page) -> list[str]:
     return parts
 
 
-def every_page(pages_app: Flask, speaker: Any, signed_in: SignedIn, language: str) -> dict[str, Page]:
+def every_page(pages_app: Flask, speaker: Any, signed_in_browser: SignedInBrowser, language: str) -> dict[str, Page]:
     """Every page and refusal a person can meet, rendered in `language`."""
     account = speaker(language, subscriptions=[
         {"renewal_in_days": 20, "payment_method": "konbini", "country": "JP", "product": "ACD"},
@@ -94,7 +94,7 @@ def every_page(pages_app: Flask, speaker: Any, signed_in: SignedIn, language: st
     ])  # fmt: skip
     subs = account.subscriptions
     anonymous = browser(pages_app, language)
-    user = signed_in(account)
+    user = signed_in_browser(account)
     pages = {
         "sign-in": anonymous.get("/login"),
         "wrong password": anonymous.sign_in(account.users[0].email, "wrong password"),
@@ -126,9 +126,9 @@ def every_page(pages_app: Flask, speaker: Any, signed_in: SignedIn, language: st
 
 @pytest.mark.parametrize("language", OTHER_LANGUAGES)
 def test_no_english_is_left_on_any_french_or_japanese_page(
-    pages_app: Flask, speaker: Any, signed_in: SignedIn, language: str
+    pages_app: Flask, speaker: Any, signed_in_browser: SignedInBrowser, language: str
 ) -> None:
-    pages = every_page(pages_app, speaker, signed_in, language)
+    pages = every_page(pages_app, speaker, signed_in_browser, language)
 
     statuses = {name: page.status for name, page in pages.items()}
     assert statuses["not renewable"] == 409 and statuses["expired form"] == 400 and statuses["unknown page"] == 404
@@ -138,15 +138,17 @@ def test_no_english_is_left_on_any_french_or_japanese_page(
         assert not left, f"English on the {language} {name} page ({page.path}): {sorted(left)}"
 
 
-def test_the_english_detector_finds_english_on_an_english_page(pages_app: Flask, speaker: Any, signed_in: SignedIn) -> None:
-    page = signed_in(speaker("en")).get("/subscriptions")
+def test_the_english_detector_finds_english_on_an_english_page(
+    pages_app: Flask, speaker: Any, signed_in_browser: SignedInBrowser
+) -> None:
+    page = signed_in_browser(speaker("en")).get("/subscriptions")
 
     assert {"subscriptions", "contracts", "renewal"} <= english_left(shown_text(page), "fr")
 
 
 @pytest.mark.parametrize("language", OTHER_LANGUAGES)
 def test_no_english_is_left_in_a_french_or_japanese_email(
-    app: Flask, db: Session, speaker: Any, signed_in: SignedIn, mailbox: Mailbox, public_url: str, language: str
+    app: Flask, db: Session, speaker: Any, signed_in_browser: SignedInBrowser, mailbox: Mailbox, public_url: str, language: str
 ) -> None:
     account = speaker(language, subscriptions=[
         {"renewal_in_days": 20, "payment_method": "konbini", "country": "JP"},
@@ -155,7 +157,7 @@ def test_no_english_is_left_in_a_french_or_japanese_email(
     ])  # fmt: skip
     with app.app_context():
         assert send_reminders(db, public_url) == 3
-    user = signed_in(account)
+    user = signed_in_browser(account)
     user.renew_selected([s.number for s in account.subscriptions])
     assert len(order_numbers(user.place_order(renew_now=True))) == 3
 

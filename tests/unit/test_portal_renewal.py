@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from portal_browser import Element, Page, SeedAccount, SignedIn, money, order_numbers
+from portal_browser import Element, Page, SeedAccount, SignedInBrowser, money, order_numbers
 from portal_renewing import TODAY, renew_and_check_out
 
 from automation.clients import Mailbox, PortalAdmin
@@ -60,7 +60,7 @@ def footer(page: Page) -> dict[str, Element]:
 
 @pytest.mark.parametrize(("country", "currency"), [("US", "USD"), ("DE", "EUR"), ("GB", "GBP"), ("JP", "JPY")])
 def test_the_cart_shows_each_line_and_totals_in_the_subscriptions_currency_with_the_csns_tax(
-    seed_account: SeedAccount, signed_in: SignedIn, country: str, currency: str
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser, country: str, currency: str
 ) -> None:
     specs = [("ACD", "annual", 3), ("F360", "three_year", 2)]
     account = seed_account(
@@ -68,7 +68,7 @@ def test_the_cart_shows_each_line_and_totals_in_the_subscriptions_currency_with_
         today=TODAY.isoformat(),
         subscriptions=[{"product": p, "term": t, "seats": s, "currency": currency} for p, t, s in specs],
     )
-    browser = signed_in(account)
+    browser = signed_in_browser(account)
     for sub in account.subscriptions:
         browser.renew(sub.number)
     want = priced(currency, specs, country)
@@ -91,11 +91,11 @@ def test_the_cart_shows_each_line_and_totals_in_the_subscriptions_currency_with_
     assert page.buttons("Check out")
 
 
-def test_tax_follows_the_csns_country_not_the_currency(seed_account: SeedAccount, signed_in: SignedIn) -> None:
+def test_tax_follows_the_csns_country_not_the_currency(seed_account: SeedAccount, signed_in_browser: SignedInBrowser) -> None:
     account = seed_account(
         country="DE", today=TODAY.isoformat(), subscriptions=[{"product": "ACD", "seats": 2, "currency": "USD"}]
     )
-    browser = signed_in(account)
+    browser = signed_in_browser(account)
     browser.renew(account.subscriptions[0].number)
 
     page = browser.get("/cart")
@@ -105,10 +105,10 @@ def test_tax_follows_the_csns_country_not_the_currency(seed_account: SeedAccount
 
 @pytest.mark.parametrize(("country", "rate"), [("US", "7.25"), ("DE", "19"), ("GB", "20"), ("JP", "10"), ("CH", "8.1")])
 def test_the_cart_names_the_tax_rate_of_the_csns_country(
-    seed_account: SeedAccount, signed_in: SignedIn, country: str, rate: str
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser, country: str, rate: str
 ) -> None:
     account = seed_account(country=country, today=TODAY.isoformat(), subscriptions=[{"seats": 1}])
-    browser = signed_in(account)
+    browser = signed_in_browser(account)
     browser.renew(account.subscriptions[0].number)
 
     tax_row = browser.get("/cart").main.one("tfoot").find_all("tr")[1]
@@ -119,9 +119,9 @@ def test_the_cart_names_the_tax_rate_of_the_csns_country(
 # --- checkout: payment method on file, Renew now for early renewals --------------------------------------------
 
 
-def test_checkout_shows_the_payment_method_on_file(seed_account: SeedAccount, signed_in: SignedIn) -> None:
+def test_checkout_shows_the_payment_method_on_file(seed_account: SeedAccount, signed_in_browser: SignedInBrowser) -> None:
     account = seed_account(today=TODAY.isoformat(), subscriptions=[{"payment_method": "direct_debit"}])
-    browser = signed_in(account)
+    browser = signed_in_browser(account)
     browser.renew(account.subscriptions[0].number)
 
     page = browser.get("/checkout")
@@ -130,11 +130,11 @@ def test_checkout_shows_the_payment_method_on_file(seed_account: SeedAccount, si
 
 
 def test_an_early_renewal_is_refused_without_renew_now_and_nothing_is_ordered(
-    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin, mailbox: Mailbox
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser, admin: PortalAdmin, mailbox: Mailbox
 ) -> None:
     account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": 30}])
     number = account.subscriptions[0].number
-    browser = signed_in(account)
+    browser = signed_in_browser(account)
     browser.renew(number)
     checkout = browser.get("/checkout")
     assert checkout.labelled("Renew now").attrs["type"] == "checkbox"
@@ -149,13 +149,13 @@ def test_an_early_renewal_is_refused_without_renew_now_and_nothing_is_ordered(
 
 
 def test_an_early_renewal_with_renew_now_places_one_order_and_sends_one_email(
-    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin, mailbox: Mailbox
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser, admin: PortalAdmin, mailbox: Mailbox
 ) -> None:
     account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": 30}])
     number = account.subscriptions[0].number
     renewal = TODAY + timedelta(days=30)
 
-    page = renew_and_check_out(signed_in(account), [number], renew_now=True)
+    page = renew_and_check_out(signed_in_browser(account), [number], renew_now=True)
 
     assert (page.status, page.path) == (200, "/checkout/confirmation")
     (order,) = admin.orders(account.id)
@@ -168,10 +168,10 @@ def test_an_early_renewal_with_renew_now_places_one_order_and_sends_one_email(
 
 @pytest.mark.parametrize("renewal_in_days", [0, -45], ids=["on the date", "45 days late"])
 def test_renewing_on_or_after_the_renewal_date_needs_no_renew_now(
-    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin, renewal_in_days: int
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser, admin: PortalAdmin, renewal_in_days: int
 ) -> None:
     account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": renewal_in_days}])
-    browser = signed_in(account)
+    browser = signed_in_browser(account)
     browser.renew(account.subscriptions[0].number)
     assert not browser.get("/checkout").doc.find_all("label", text="Renew now")
 
@@ -180,8 +180,8 @@ def test_renewing_on_or_after_the_renewal_date_needs_no_renew_now(
     assert page.path == "/checkout/confirmation" and len(admin.orders(account.id)) == 1
 
 
-def test_checkout_of_an_empty_cart_is_refused_clearly(seed_account: SeedAccount, signed_in: SignedIn) -> None:
-    browser = signed_in(seed_account(today=TODAY.isoformat(), subscriptions=[{}]))
+def test_checkout_of_an_empty_cart_is_refused_clearly(seed_account: SeedAccount, signed_in_browser: SignedInBrowser) -> None:
+    browser = signed_in_browser(seed_account(today=TODAY.isoformat(), subscriptions=[{}]))
 
     refused = browser.place_order(renew_now=True)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from portal_browser import Browser, Page, SeedAccount, SignedIn, order_numbers
+from portal_browser import Browser, Page, SeedAccount, SignedInBrowser, order_numbers
 
 from automation.clients import PortalAdmin
 from mock_portal.testing.answers import CreatedAccount
@@ -28,8 +28,10 @@ def in_cart(browser: Browser, number: str) -> bool:
     return bool(browser.get("/cart").main.find_all("td", text=number))
 
 
-def test_someone_elses_subscription_is_not_found(mine: CreatedAccount, theirs: CreatedAccount, signed_in: SignedIn) -> None:
-    browser = signed_in(mine)
+def test_someone_elses_subscription_is_not_found(
+    mine: CreatedAccount, theirs: CreatedAccount, signed_in_browser: SignedInBrowser
+) -> None:
+    browser = signed_in_browser(mine)
     number = theirs.subscriptions[0].number
 
     assert browser.get(f"/subscriptions/{number}").status == 404
@@ -38,9 +40,9 @@ def test_someone_elses_subscription_is_not_found(mine: CreatedAccount, theirs: C
 
 
 def test_renewing_someone_elses_subscription_is_not_found_and_fills_no_cart(
-    mine: CreatedAccount, theirs: CreatedAccount, signed_in: SignedIn
+    mine: CreatedAccount, theirs: CreatedAccount, signed_in_browser: SignedInBrowser
 ) -> None:
-    me, them = signed_in(mine), signed_in(theirs)
+    me, them = signed_in_browser(mine), signed_in_browser(theirs)
     number = theirs.subscriptions[0].number
 
     refused = me.post_form("/cart", {"subscription": number})
@@ -50,9 +52,9 @@ def test_renewing_someone_elses_subscription_is_not_found_and_fills_no_cart(
 
 
 def test_removing_someone_elses_renewal_from_the_cart_does_nothing(
-    mine: CreatedAccount, theirs: CreatedAccount, signed_in: SignedIn
+    mine: CreatedAccount, theirs: CreatedAccount, signed_in_browser: SignedInBrowser
 ) -> None:
-    me, them = signed_in(mine), signed_in(theirs)
+    me, them = signed_in_browser(mine), signed_in_browser(theirs)
     number = theirs.subscriptions[0].number
     them.renew(number)
 
@@ -62,9 +64,9 @@ def test_removing_someone_elses_renewal_from_the_cart_does_nothing(
 
 
 def test_a_bulk_renewal_ignores_numbers_and_groups_of_another_account(
-    mine: CreatedAccount, theirs: CreatedAccount, signed_in: SignedIn, admin: PortalAdmin
+    mine: CreatedAccount, theirs: CreatedAccount, signed_in_browser: SignedInBrowser, admin: PortalAdmin
 ) -> None:
-    me = signed_in(mine)
+    me = signed_in_browser(mine)
     their_sub, my_sub = theirs.subscriptions[0], mine.subscriptions[0]
     their_group = f"{their_sub.csn}|{their_sub.currency}|{their_sub.payment_method}"
 
@@ -81,22 +83,22 @@ def test_a_bulk_renewal_ignores_numbers_and_groups_of_another_account(
 
 
 def test_a_confirmation_page_shows_only_your_own_orders(
-    mine: CreatedAccount, theirs: CreatedAccount, signed_in: SignedIn
+    mine: CreatedAccount, theirs: CreatedAccount, signed_in_browser: SignedInBrowser
 ) -> None:
-    them = signed_in(theirs)
+    them = signed_in_browser(theirs)
     them.renew(theirs.subscriptions[0].number)
     (their_order,) = order_numbers(them.place_order(renew_now=True))
 
-    page = signed_in(mine).get(f"/checkout/confirmation?orders={their_order}")
+    page = signed_in_browser(mine).get(f"/checkout/confirmation?orders={their_order}")
 
     assert order_numbers(page) == [] and their_order not in page.html
 
 
 @pytest.mark.parametrize("token", [None, "forged"], ids=["missing", "forged"])
 def test_a_form_without_this_sessions_csrf_token_is_refused(
-    mine: CreatedAccount, signed_in: SignedIn, admin: PortalAdmin, token: str | None
+    mine: CreatedAccount, signed_in_browser: SignedInBrowser, admin: PortalAdmin, token: str | None
 ) -> None:
-    browser = signed_in(mine)
+    browser = signed_in_browser(mine)
     number = mine.subscriptions[0].number
     data = {"subscription": number, "renew_now": "yes"} | ({"csrf_token": token} if token else {})
 
@@ -118,10 +120,10 @@ def test_sign_in_without_the_csrf_token_is_refused(mine: CreatedAccount, anonymo
 
 
 def test_prices_posted_with_the_forms_are_ignored(
-    seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser, admin: PortalAdmin
 ) -> None:
     account = seed_account(today=TODAY, subscriptions=[{"product": "ACD", "term": "annual", "seats": 2, "currency": "USD"}])
-    browser = signed_in(account)
+    browser = signed_in_browser(account)
     number = account.subscriptions[0].number
     subtotal = Decimal("1975.00") * 2  # fixtures/catalog.json: ACD annual USD
     total = subtotal + (subtotal * Decimal("0.0725")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)  # US tax
@@ -142,10 +144,10 @@ def signed_in_pages(browser: Browser, number: str) -> list[Page]:
 
 
 def test_every_page_sends_a_strict_content_security_policy_and_anti_framing_headers(
-    mine: CreatedAccount, signed_in: SignedIn, anonymous: Browser
+    mine: CreatedAccount, signed_in_browser: SignedInBrowser, anonymous: Browser
 ) -> None:
-    pages = [anonymous.get("/login"), *signed_in_pages(signed_in(mine), mine.subscriptions[0].number)]
-    pages.append(signed_in(mine).get("/subscriptions/000000000000"))  # an error page too
+    pages = [anonymous.get("/login"), *signed_in_pages(signed_in_browser(mine), mine.subscriptions[0].number)]
+    pages.append(signed_in_browser(mine).get("/subscriptions/000000000000"))  # an error page too
 
     for page in pages:
         headers = page.response.headers
@@ -158,9 +160,9 @@ def test_every_page_sends_a_strict_content_security_policy_and_anti_framing_head
 
 
 def test_pages_need_no_inline_script_or_style_so_the_policy_can_forbid_them(
-    mine: CreatedAccount, signed_in: SignedIn
+    mine: CreatedAccount, signed_in_browser: SignedInBrowser
 ) -> None:
-    for page in signed_in_pages(signed_in(mine), mine.subscriptions[0].number):
+    for page in signed_in_pages(signed_in_browser(mine), mine.subscriptions[0].number):
         for el in page.doc.iter():
             assert not (el.tag == "script" and "src" not in el.attrs), f"{page.path}: inline <script>"
             assert el.tag != "style" and "style" not in el.attrs, f"{page.path}: inline style on <{el.tag}>"
@@ -178,11 +180,10 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(mine: CreatedAccount, a
     assert "httponly" in flags and "samesite=lax" in flags, cookie
 
 
-def test_text_from_the_account_is_escaped_in_pages(seed_account: SeedAccount, signed_in: SignedIn) -> None:
+def test_text_from_the_account_is_escaped_in_pages(seed_account: SeedAccount, signed_in_browser: SignedInBrowser) -> None:
     name = '<script>alert("x")</script> & Co'
-    page = signed_in(seed_account(name=name, today=TODAY)).get("/")
+    page = signed_in_browser(seed_account(name=name, today=TODAY)).get("/")
 
     assert name not in page.html
     assert "&lt;script&gt;" in page.html and not page.doc.find_all("script", src=False)
     assert name in page.main.text
-

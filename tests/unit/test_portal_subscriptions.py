@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from portal_browser import Browser, Element, Page, SeedAccount, SignedIn
+from portal_browser import Browser, Element, Page, SeedAccount, SignedInBrowser
 
 from mock_portal.rules.terms import add_term
 
@@ -22,15 +22,15 @@ def cells(page: Page, number: str) -> dict[str, Element]:
     return dict(zip(headings, row.find_all("td"), strict=True))
 
 
-def one_subscription(seed_account: SeedAccount, signed_in: SignedIn, **spec: Any) -> tuple[Browser, str]:
+def one_subscription(seed_account: SeedAccount, signed_in_browser: SignedInBrowser, **spec: Any) -> tuple[Browser, str]:
     account = seed_account(today=TODAY.isoformat(), subscriptions=[spec])
-    return signed_in(account), account.subscriptions[0].number
+    return signed_in_browser(account), account.subscriptions[0].number
 
 
 def test_billing_and_orders_navigation_leads_to_subscriptions_and_contracts(
-    seed_account: SeedAccount, signed_in: SignedIn
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser
 ) -> None:
-    browser = signed_in(seed_account(today=TODAY.isoformat()))
+    browser = signed_in_browser(seed_account(today=TODAY.isoformat()))
     home = browser.get("/")
 
     navs = home.doc.find_all("nav", aria_labelledby=True)
@@ -43,7 +43,7 @@ def test_billing_and_orders_navigation_leads_to_subscriptions_and_contracts(
 
 
 def test_a_row_shows_product_number_csn_term_seats_payment_method_renewal_date_and_status(
-    seed_account: SeedAccount, signed_in: SignedIn
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser
 ) -> None:
     account = seed_account(
         today=TODAY.isoformat(),
@@ -51,7 +51,7 @@ def test_a_row_shows_product_number_csn_term_seats_payment_method_renewal_date_a
     )
     sub = account.subscriptions[0]
 
-    row = cells(signed_in(account).get("/subscriptions"), sub.number)
+    row = cells(signed_in_browser(account).get("/subscriptions"), sub.number)
 
     assert row["Product"].text == "Revit"
     assert row["Subscription number"].text == sub.number
@@ -65,9 +65,9 @@ def test_a_row_shows_product_number_csn_term_seats_payment_method_renewal_date_a
 
 
 def test_selecting_the_product_opens_its_detail_page_with_the_same_renew(
-    seed_account: SeedAccount, signed_in: SignedIn
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser
 ) -> None:
-    browser, number = one_subscription(seed_account, signed_in, product="MAYA", renewal_in_days=10)
+    browser, number = one_subscription(seed_account, signed_in_browser, product="MAYA", renewal_in_days=10)
     listing = browser.get("/subscriptions")
     link = cells(listing, number)["Product"].one("a", text="Maya")
 
@@ -81,8 +81,10 @@ def test_selecting_the_product_opens_its_detail_page_with_the_same_renew(
     assert cart.path == "/cart" and cart.doc.find_all("td", text=number)
 
 
-def test_the_reminder_link_opens_the_subscription_ready_to_renew(seed_account: SeedAccount, signed_in: SignedIn) -> None:
-    browser, number = one_subscription(seed_account, signed_in, renewal_in_days=30)
+def test_the_reminder_link_opens_the_subscription_ready_to_renew(
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser
+) -> None:
+    browser, number = one_subscription(seed_account, signed_in_browser, renewal_in_days=30)
 
     page = browser.get(f"/subscriptions/{number}/renew")
 
@@ -100,13 +102,13 @@ def test_the_reminder_link_opens_the_subscription_ready_to_renew(seed_account: S
 )
 def test_renewal_is_offered_from_90_days_before_to_45_days_after_the_renewal_date(
     seed_account: SeedAccount,
-    signed_in: SignedIn,
+    signed_in_browser: SignedInBrowser,
     renewal_in_days: int,
     renewable: bool,
     reason: str | None,
     reason_date: int | None,
 ) -> None:
-    browser, number = one_subscription(seed_account, signed_in, renewal_in_days=renewal_in_days)
+    browser, number = one_subscription(seed_account, signed_in_browser, renewal_in_days=renewal_in_days)
     renewal = TODAY + timedelta(days=renewal_in_days)
 
     for page in (browser.get("/subscriptions"), browser.get(f"/subscriptions/{number}")):
@@ -128,9 +130,9 @@ def test_renewal_is_offered_from_90_days_before_to_45_days_after_the_renewal_dat
     ],
 )
 def test_an_ineligible_subscription_has_no_renew_and_says_why(
-    seed_account: SeedAccount, signed_in: SignedIn, spec: dict[str, Any], reason: str, reason_date: str | None
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser, spec: dict[str, Any], reason: str, reason_date: str | None
 ) -> None:
-    browser, number = one_subscription(seed_account, signed_in, renewal_in_days=30, **spec)
+    browser, number = one_subscription(seed_account, signed_in_browser, renewal_in_days=30, **spec)
     renewal = TODAY + timedelta(days=30)
 
     for page in (browser.get("/subscriptions"), browser.get(f"/subscriptions/{number}")):
@@ -153,9 +155,9 @@ def test_an_ineligible_subscription_has_no_renew_and_says_why(
     ],
 )
 def test_the_server_refuses_to_put_an_ineligible_subscription_in_the_cart(
-    seed_account: SeedAccount, signed_in: SignedIn, spec: dict[str, Any]
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser, spec: dict[str, Any]
 ) -> None:
-    browser, number = one_subscription(seed_account, signed_in, **spec)
+    browser, number = one_subscription(seed_account, signed_in_browser, **spec)
 
     refused = browser.post_form("/cart", {"subscription": number})
 
@@ -164,8 +166,8 @@ def test_the_server_refuses_to_put_an_ineligible_subscription_in_the_cart(
     assert browser.get("/cart").doc.find_all("td", text=number) == []
 
 
-def test_every_date_on_the_list_is_a_machine_readable_time(seed_account: SeedAccount, signed_in: SignedIn) -> None:
-    browser, number = one_subscription(seed_account, signed_in, renewal_in_days=200)
+def test_every_date_on_the_list_is_a_machine_readable_time(seed_account: SeedAccount, signed_in_browser: SignedInBrowser) -> None:
+    browser, number = one_subscription(seed_account, signed_in_browser, renewal_in_days=200)
 
     page = browser.get("/subscriptions")
 

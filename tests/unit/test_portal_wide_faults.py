@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fault_injection import TODAY, due_account_fixture, put_faults  # noqa: F401 (fixtures)
 from flask.testing import FlaskClient
-from portal_browser import Browser, SeedAccount, SignedIn
+from portal_browser import Browser, SeedAccount, SignedInBrowser
 
 from mock_portal import create_app, outbox
 from mock_portal.faults import Rule
@@ -57,8 +57,8 @@ def test_an_injected_500_renders_the_portals_error_page_saying_it_was_injected(c
     assert "Traceback" not in page
 
 
-def test_an_injected_error_hits_only_its_methods(client: FlaskClient, due_account, signed_in: SignedIn) -> None:
-    browser = signed_in(due_account)
+def test_an_injected_error_hits_only_its_methods(client: FlaskClient, due_account, signed_in_browser: SignedInBrowser) -> None:
+    browser = signed_in_browser(due_account)
     put_portal_faults(client, errors=[{"route": "/cart", "status": 502, "methods": ["POST"]}])
 
     assert browser.get("/cart").status == 200
@@ -69,12 +69,12 @@ def test_an_injected_error_hits_only_its_methods(client: FlaskClient, due_accoun
 
 
 def test_a_fault_with_an_account_id_hits_only_that_accounts_requests(
-    client: FlaskClient, seed_account: SeedAccount, signed_in: SignedIn, due_account
+    client: FlaskClient, seed_account: SeedAccount, signed_in_browser: SignedInBrowser, due_account
 ) -> None:
     other = seed_account(today=TODAY, subscriptions=[{}])
     put_portal_faults(client, errors=[{"route": "/", "status": 500, "account_id": due_account.id}])
 
-    assert signed_in(other).get("/subscriptions").status == 200
+    assert signed_in_browser(other).get("/subscriptions").status == 200
     assert Browser(client.application.test_client()).get("/login").status == 200, "nobody signed in: not this account"
     assert Browser(client.application.test_client()).get("/subscriptions").status == 302
     assert client.get("/__test__/faults").status_code == 200

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from bundled_profiles import EACH_BUNDLED, profile_fixture  # noqa: F401 (fixtures)
 from flask import Flask
-from portal_browser import Browser, Element, Page, SeedAccount, SignedIn, parse_html
+from portal_browser import Browser, Element, Page, SeedAccount, SignedInBrowser, parse_html
 from sqlalchemy.orm import Session
 
 from automation.clients import Mailbox, PortalAdmin
@@ -71,7 +71,7 @@ def check_columns(page: Page, columns: object, field: str, table: Element | None
 
 @EACH_BUNDLED
 def test_the_sign_in_page_and_the_navigation_carry_the_profiles_names(
-    profile: PortalProfile, anonymous: Browser, seed_account: SeedAccount, signed_in: SignedIn
+    profile: PortalProfile, anonymous: Browser, seed_account: SeedAccount, signed_in_browser: SignedInBrowser
 ) -> None:
     login = anonymous.get("/login")
     assert login.doc.one("html").get("lang") == profile.language, "the page is not in the profile's language"
@@ -81,7 +81,7 @@ def test_the_sign_in_page_and_the_navigation_carry_the_profiles_names(
         shown(getattr(names, field), f"sign_in.{field}", texts(login.doc, "label"), "/login")
     shown(names.submit, "sign_in.submit", texts(login.doc, "button"), "/login")
 
-    home = signed_in(seed_account(today=TODAY.isoformat())).get("/")
+    home = signed_in_browser(seed_account(today=TODAY.isoformat())).get("/")
     (nav,) = [n for n in home.doc.find_all("nav") if n.one("h2").text == profile.navigation.landmark]
     for field in ("subscriptions", "cart", "order_history"):
         shown(getattr(profile.navigation, field), f"navigation.{field}", texts(nav, "a"), "the Billing and orders navigation")
@@ -100,10 +100,10 @@ SPECS = [  # (spec, the reason it can't be renewed, or None; its status code)
 
 @EACH_BUNDLED
 def test_the_list_shows_the_profiles_names_labels_statuses_and_reasons(
-    profile: PortalProfile, seed_account: SeedAccount, signed_in: SignedIn
+    profile: PortalProfile, seed_account: SeedAccount, signed_in_browser: SignedInBrowser
 ) -> None:
     account = seed_account(today=TODAY.isoformat(), subscriptions=[spec for spec, _, _ in SPECS])
-    browser = signed_in(account)
+    browser = signed_in_browser(account)
     page = browser.get("/subscriptions")
     names = profile.subscriptions
 
@@ -140,11 +140,11 @@ def test_the_list_shows_the_profiles_names_labels_statuses_and_reasons(
 
 @EACH_BUNDLED
 def test_the_detail_page_shows_the_profiles_facts_and_renew(
-    profile: PortalProfile, seed_account: SeedAccount, signed_in: SignedIn
+    profile: PortalProfile, seed_account: SeedAccount, signed_in_browser: SignedInBrowser
 ) -> None:
     subscriptions = [{"renewal_in_days": 30}, {"renewal_in_days": 30, "renewed": True}]
     account = seed_account(today=TODAY.isoformat(), subscriptions=subscriptions)
-    browser = signed_in(account)
+    browser = signed_in_browser(account)
     eligible, renewed = (browser.get(f"/subscriptions/{s.number}") for s in account.subscriptions)
 
     facts = texts(renewed.main, "dt")
@@ -155,11 +155,11 @@ def test_the_detail_page_shows_the_profiles_facts_and_renew(
 
 @EACH_BUNDLED
 def test_the_bulk_page_carries_the_profiles_names_and_names_groups_as_the_profile_says(
-    profile: PortalProfile, seed_account: SeedAccount, signed_in: SignedIn
+    profile: PortalProfile, seed_account: SeedAccount, signed_in_browser: SignedInBrowser
 ) -> None:
     account = seed_account(today=TODAY.isoformat(), subscriptions=[{"renewal_in_days": 30}, {"renewal_in_days": 20}])
     sub = account.subscriptions[0]
-    page = signed_in(account).get("/bulk/renew?per_group=1")  # the group shows 1 of 2: the "show more" link appears
+    page = signed_in_browser(account).get("/bulk/renew?per_group=1")  # the group shows 1 of 2: the "show more" link appears
     names = profile.bulk
 
     assert page.heading == names.heading
@@ -184,13 +184,13 @@ COUNTRIES = {"US": "credit_card", "DE": "paypal", "GB": "direct_debit", "JP": "k
 
 @EACH_BUNDLED
 def test_cart_checkout_confirmation_and_history_carry_the_profiles_names_money_and_statuses(
-    profile: PortalProfile, seed_account: SeedAccount, signed_in: SignedIn, admin: PortalAdmin, mailbox: Mailbox
+    profile: PortalProfile, seed_account: SeedAccount, signed_in_browser: SignedInBrowser, admin: PortalAdmin, mailbox: Mailbox
 ) -> None:
     account = seed_account(
         today=TODAY.isoformat(),
         subscriptions=[{"renewal_in_days": 30, "country": c, "payment_method": m, "seats": 1200} for c, m in COUNTRIES.items()],
     )
-    browser = signed_in(account)
+    browser = signed_in_browser(account)
     subs = account.subscriptions
 
     cart = browser.renew_selected([s.number for s in subs])

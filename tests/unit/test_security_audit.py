@@ -22,7 +22,7 @@ from audit_accounts import mine_fixture  # noqa: F401 (fixtures)
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from portal_browser import Browser, Page, SignedIn, order_numbers
+from portal_browser import Browser, Page, SignedInBrowser, order_numbers
 
 from automation.clients import PortalAdmin
 from mock_portal.testing.answers import CreatedAccount
@@ -50,9 +50,9 @@ def concrete(rule: Any) -> str:
 
 
 def test_every_state_changing_route_refuses_a_request_without_this_sessions_token(
-    pages_app: Flask, mine: CreatedAccount, signed_in: SignedIn, admin: PortalAdmin
+    pages_app: Flask, mine: CreatedAccount, signed_in_browser: SignedInBrowser, admin: PortalAdmin
 ) -> None:
-    browser = signed_in(mine)
+    browser = signed_in_browser(mine)
     browser.get("/")
     writes = [(rule, method) for rule in portal_rules(pages_app) for method in sorted(rule.methods & WRITE_METHODS)]
     assert {rule.endpoint for rule, _ in writes} >= KNOWN_FORMS, "the route table lost a form this audit knows"
@@ -77,9 +77,9 @@ tokens = st.one_of(
 
 @pytest.mark.parametrize("who", ["anonymous", "signed in"])
 def test_any_other_token_value_is_refused_with_a_clear_400_never_a_server_error(
-    who: str, mine: CreatedAccount, signed_in: SignedIn, anonymous: Browser
+    who: str, mine: CreatedAccount, signed_in_browser: SignedInBrowser, anonymous: Browser
 ) -> None:
-    browser = signed_in(mine) if who == "signed in" else anonymous
+    browser = signed_in_browser(mine) if who == "signed in" else anonymous
     browser.get("/login")
     real = session_token(browser)
     path, fields = ("/login", "email=a%40b.c")
@@ -105,9 +105,11 @@ def test_any_other_token_value_is_refused_with_a_clear_400_never_a_server_error(
 
 
 @pytest.fixture
-def every_page(mine: CreatedAccount, signed_in: SignedIn, anonymous: Browser, client: Any) -> Iterator[list[tuple[str, Page]]]:
+def every_page(
+    mine: CreatedAccount, signed_in_browser: SignedInBrowser, anonymous: Browser, client: Any
+) -> Iterator[list[tuple[str, Page]]]:
     """Each page of the portal in a state that shows all its forms, plus error pages, static files and the test API."""
-    browser = signed_in(mine)
+    browser = signed_in_browser(mine)
     first, second, later = (s.number for s in mine.subscriptions)
     browser.renew(first)
     (order,) = order_numbers(browser.place_order(renew_now=True))

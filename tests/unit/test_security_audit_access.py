@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from audit_accounts import TODAY, mine_fixture, theirs_fixture  # noqa: F401 (fixtures)
 from flask import Flask
-from portal_browser import Browser, SeedAccount, SignedIn, order_numbers
+from portal_browser import Browser, SeedAccount, SignedInBrowser, order_numbers
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
@@ -150,9 +150,9 @@ def test_the_sign_in_limit_forgets_attempts_older_than_a_minute(
 
 
 def test_order_history_and_confirmation_show_only_your_own_orders(
-    mine: CreatedAccount, theirs: CreatedAccount, signed_in: SignedIn, admin: PortalAdmin
+    mine: CreatedAccount, theirs: CreatedAccount, signed_in_browser: SignedInBrowser, admin: PortalAdmin
 ) -> None:
-    me, them = signed_in(mine), signed_in(theirs)
+    me, them = signed_in_browser(mine), signed_in_browser(theirs)
     them.renew(theirs.subscriptions[0].number)
     (their_order,) = order_numbers(them.place_order(renew_now=True))
     me.renew(mine.subscriptions[0].number)
