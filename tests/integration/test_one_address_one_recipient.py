@@ -61,13 +61,13 @@ def test_an_email_goes_to_exactly_the_one_address_stored(stack: PortalStack, adm
 
 
 def test_the_outbox_refuses_a_kept_row_whose_address_is_not_one_mailbox(
-    app: Flask, db: Session, catcher: MailCatcher, clock: OutboxClock
+    app: Flask, db: Session, catcher: MailCatcher, outbox_clock: OutboxClock
 ) -> None:
     outbox.enqueue(db, Email("x,victim@evil.example", "Order confirmation", "Thanks\n"))  # as an old database holds
     db.commit()
 
     assert outbox.deliver_pending(app) == 0
-    clock.advance(outbox.MAX_BACKOFF * 10)
+    outbox_clock.advance(outbox.MAX_BACKOFF * 10)
     assert outbox.deliver_pending(app) == 0
 
     with Mailbox(catcher.api_url) as mailbox:  # the in-process app mails its own catcher, not the stack's

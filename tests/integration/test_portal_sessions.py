@@ -33,7 +33,7 @@ class WallClock:
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> WallClock:
+def session_clock(monkeypatch: pytest.MonkeyPatch) -> WallClock:
     fake = WallClock()
     monkeypatch.setattr("mock_portal.sessions.now", fake)
     return fake
@@ -99,34 +99,34 @@ def test_signing_out_ends_every_copy_of_that_session_and_no_other_session_of_the
     assert laptop.get("/subscriptions").status_code == 200, "signing out one browser signed the user's other out"
 
 
-def test_a_session_idle_for_the_idle_timeout_is_ended(stack: PortalStack, account: AccountData, clock: WallClock) -> None:
+def test_a_session_idle_for_the_idle_timeout_is_ended(stack: PortalStack, account: AccountData, session_clock: WallClock) -> None:
     me = signed_in_client(stack, account)
-    clock.advance(IDLE)
+    session_clock.advance(IDLE)
 
     assert is_sent_to_sign_in(me.get("/subscriptions")), f"still signed in after {IDLE} s idle"
 
 
 def test_a_request_inside_the_idle_window_keeps_the_session_alive(
-    stack: PortalStack, account: AccountData, clock: WallClock
+    stack: PortalStack, account: AccountData, session_clock: WallClock
 ) -> None:
     me = signed_in_client(stack, account)
     for _ in range(3):  # 3 × (IDLE - 60 s) is longer than IDLE, but no gap is
-        clock.advance(IDLE - 60)
+        session_clock.advance(IDLE - 60)
         assert me.get("/subscriptions").status_code == 200, "a session in use was ended as idle"
 
-    clock.advance(IDLE)
+    session_clock.advance(IDLE)
     assert is_sent_to_sign_in(me.get("/subscriptions")), "the idle timeout stopped counting after a request"
 
 
 def test_a_session_older_than_its_lifetime_is_ended_however_busy(
-    stack: PortalStack, account: AccountData, clock: WallClock
+    stack: PortalStack, account: AccountData, session_clock: WallClock
 ) -> None:
     me = signed_in_client(stack, account)
-    while clock.value < datetime(2027, 1, 1, 9, 0, tzinfo=UTC) + timedelta(seconds=LIFETIME - 300):
-        clock.advance(300)
+    while session_clock.value < datetime(2027, 1, 1, 9, 0, tzinfo=UTC) + timedelta(seconds=LIFETIME - 300):
+        session_clock.advance(300)
         assert me.get("/subscriptions").status_code == 200
 
-    clock.advance(300)
+    session_clock.advance(300)
     assert is_sent_to_sign_in(me.get("/subscriptions")), f"still signed in {LIFETIME} s after signing in"
 
 
@@ -150,12 +150,12 @@ def test_the_database_keeps_a_hash_of_the_session_token_never_the_token(
 
 
 def test_signing_in_removes_every_expired_session_not_only_the_users(
-    stack: PortalStack, account: AccountData, clock: WallClock, tmp_path: Path
+    stack: PortalStack, account: AccountData, session_clock: WallClock, tmp_path: Path
 ) -> None:
     for _ in range(3):
         signed_in_client(stack, account)
     signed_in_client(stack, create_account(stack.base_url))  # a user who never comes back
-    clock.advance(LIFETIME)
+    session_clock.advance(LIFETIME)
 
     signed_in_client(stack, account)
 

@@ -152,7 +152,7 @@ def admin(app: Flask) -> Iterator[PortalAdmin]:
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> OutboxClock:
+def outbox_clock(monkeypatch: pytest.MonkeyPatch) -> OutboxClock:
     """Freeze the outbox's clock (retry times, backoff); the test moves it with `advance`."""
     frozen = OutboxClock()
 

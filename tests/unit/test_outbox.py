@@ -45,7 +45,7 @@ def enqueue(app: Flask, db: Session, count: int, tag: str) -> None:
 
 @pytest.fixture
 def placed_while_down(
-    seed_account: SeedAccount, signed_in_browser: SignedInBrowser, smtp_down: None, clock: OutboxClock
+    seed_account: SeedAccount, signed_in_browser: SignedInBrowser, smtp_down: None, outbox_clock: OutboxClock
 ) -> str:
     """An order placed through the pages while SMTP was down; its number."""
     account = seed_account(today=TODAY, subscriptions=[{"renewal_in_days": 0}])
@@ -68,10 +68,10 @@ def test_checkout_succeeds_with_smtp_down_and_the_email_waits_in_the_outbox(
 
 
 def test_once_smtp_is_back_the_queued_email_is_delivered_exactly_once(
-    placed_while_down: str, app: Flask, catcher: MailCatcher, clock: OutboxClock, db: Session, mailbox: Mailbox
+    placed_while_down: str, app: Flask, catcher: MailCatcher, outbox_clock: OutboxClock, db: Session, mailbox: Mailbox
 ) -> None:
     smtp_back(app, catcher)
-    clock.advance(outbox.MAX_BACKOFF)
+    outbox_clock.advance(outbox.MAX_BACKOFF)
 
     assert outbox.deliver_pending(app) == 1
     assert outbox.deliver_pending(app) == 0, "a delivered email must not be sent again"
@@ -83,18 +83,18 @@ def test_once_smtp_is_back_the_queued_email_is_delivered_exactly_once(
 
 
 def test_a_failed_email_is_not_retried_before_its_backoff_has_passed(
-    placed_while_down: str, app: Flask, catcher: MailCatcher, clock: OutboxClock, mailbox: Mailbox
+    placed_while_down: str, app: Flask, catcher: MailCatcher, outbox_clock: OutboxClock, mailbox: Mailbox
 ) -> None:
     smtp_back(app, catcher)
 
-    clock.advance(outbox.backoff(1) - timedelta(milliseconds=1))
+    outbox_clock.advance(outbox.backoff(1) - timedelta(milliseconds=1))
     assert outbox.deliver_pending(app) == 0 and mailbox.count() == 0
-    clock.advance(timedelta(milliseconds=1))
+    outbox_clock.advance(timedelta(milliseconds=1))
     assert outbox.deliver_pending(app) == 1 and mailbox.count() == 1
 
 
 def test_each_failed_try_waits_longer_up_to_the_cap(
-    app: Flask, db: Session, smtp_down: None, clock: OutboxClock, mailbox: Mailbox
+    app: Flask, db: Session, smtp_down: None, outbox_clock: OutboxClock, mailbox: Mailbox
 ) -> None:
     enqueue(app, db, 1, "retry")
     waits = []
@@ -103,8 +103,8 @@ def test_each_failed_try_waits_longer_up_to_the_cap(
         assert outbox.deliver_pending(app) == 0
         (row,) = rows(db)
         assert row.next_attempt_at is not None
-        waits.append((row.next_attempt_at - clock.now_value).total_seconds())
-        clock.advance(row.next_attempt_at - clock.now_value)
+        waits.append((row.next_attempt_at - outbox_clock.now_value).total_seconds())
+        outbox_clock.advance(row.next_attempt_at - outbox_clock.now_value)
 
     assert waits == [0.5, 1, 2, 4, 8, 16, 30, 30, 30]
     assert rows(db)[0].attempts == 9 and mailbox.count() == 0
@@ -120,7 +120,7 @@ def test_backoff_doubles_from_half_a_second_and_stays_capped_at_30_seconds(attem
 
 
 def test_a_long_outage_is_retried_at_the_cap_without_errors(
-    app: Flask, db: Session, smtp_down: None, clock: OutboxClock
+    app: Flask, db: Session, smtp_down: None, outbox_clock: OutboxClock
 ) -> None:
     enqueue(app, db, 1, "outage")
     (row,) = rows(db)
@@ -130,7 +130,7 @@ def test_a_long_outage_is_retried_at_the_cap_without_errors(
     assert outbox.deliver_pending(app) == 0
 
     (row,) = rows(db)
-    assert row.attempts == 61 and row.next_attempt_at == clock.now_value + outbox.MAX_BACKOFF
+    assert row.attempts == 61 and row.next_attempt_at == outbox_clock.now_value + outbox.MAX_BACKOFF
 
 
 def test_two_senders_at_once_send_each_email_once(app: Flask, db: Session, mailbox: Mailbox) -> None:
@@ -155,7 +155,12 @@ def test_two_senders_at_once_send_each_email_once(app: Flask, db: Session, mailb
 
 
 def test_checkout_still_confirms_the_order_during_a_long_smtp_outage(
-    app: Flask, db: Session, seed_account: SeedAccount, signed_in_browser: SignedInBrowser, smtp_down: None, clock: OutboxClock
+    app: Flask,
+    db: Session,
+    seed_account: SeedAccount,
+    signed_in_browser: SignedInBrowser,
+    smtp_down: None,
+    outbox_clock: OutboxClock,
 ) -> None:
     enqueue(app, db, 1, "queued long ago")
     (old,) = rows(db)

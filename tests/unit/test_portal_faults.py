@@ -147,14 +147,14 @@ def test_a_konbini_order_paid_later_is_not_declined(
 
 
 def test_with_smtp_unavailable_the_order_is_placed_and_its_email_waits_in_the_outbox(
-    client: FlaskClient, app: Flask, db: Session, mailbox: Mailbox, clock: OutboxClock, due_account, due_cart: Browser
+    client: FlaskClient, app: Flask, db: Session, mailbox: Mailbox, outbox_clock: OutboxClock, due_account, due_cart: Browser
 ) -> None:
     put_faults(client, due_account.id, smtp_unavailable=True)
 
     page = due_cart.place_order()
     (number,) = order_numbers(page)
     for _ in range(3):
-        clock.advance(outbox.MAX_BACKOFF)
+        outbox_clock.advance(outbox.MAX_BACKOFF)
         assert outbox.deliver_pending(app) == 0
 
     (row,) = outbox_rows(db, due_account.id)
@@ -165,18 +165,18 @@ def test_with_smtp_unavailable_the_order_is_placed_and_its_email_waits_in_the_ou
 
 
 def test_lifting_smtp_unavailable_delivers_each_waiting_email_exactly_once(
-    client: FlaskClient, app: Flask, db: Session, mailbox: Mailbox, clock: OutboxClock, due_account, due_cart: Browser
+    client: FlaskClient, app: Flask, db: Session, mailbox: Mailbox, outbox_clock: OutboxClock, due_account, due_cart: Browser
 ) -> None:
     put_faults(client, due_account.id, smtp_unavailable=True)
     (number,) = order_numbers(due_cart.place_order())
-    clock.advance(outbox.MAX_BACKOFF)
+    outbox_clock.advance(outbox.MAX_BACKOFF)
     assert outbox.deliver_pending(app) == 0
 
     put_faults(client, due_account.id, smtp_unavailable=False)
 
     assert outbox.deliver_pending(app) == 1, "lifting the fault makes the waiting email due at once, not after backoff"
     assert outbox.deliver_pending(app) == 0
-    clock.advance(outbox.MAX_BACKOFF)
+    outbox_clock.advance(outbox.MAX_BACKOFF)
     assert outbox.deliver_pending(app) == 0, "a delivered email is never sent again"
     (message,) = mailbox.search(f'subject:"Order confirmation {number}"')
     assert mailbox.count() == 1

@@ -116,14 +116,14 @@ class FakeClock:
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+def limiter_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     fake = FakeClock()
     monkeypatch.setattr("limits.storage.memory.time", fake)
     return fake
 
 
 def test_the_sign_in_limit_counts_one_email_however_it_is_cased_or_padded(
-    mine: CreatedAccount, anonymous: Browser, app: Flask, clock: FakeClock
+    mine: CreatedAccount, anonymous: Browser, app: Flask, limiter_clock: FakeClock
 ) -> None:
     user = mine.users[0]
     spellings = [user.email.upper(), f"  {user.email} ", user.email.title(), user.email]
@@ -134,15 +134,15 @@ def test_the_sign_in_limit_counts_one_email_however_it_is_cased_or_padded(
 
 
 def test_the_sign_in_limit_forgets_attempts_older_than_a_minute(
-    mine: CreatedAccount, anonymous: Browser, app: Flask, clock: FakeClock
+    mine: CreatedAccount, anonymous: Browser, app: Flask, limiter_clock: FakeClock
 ) -> None:
     user = mine.users[0]
     for _ in range(int(app.config["LOGIN_ATTEMPTS_PER_MINUTE"])):
         anonymous.sign_in(user.email, "wrong")
 
-    clock.now += 59
+    limiter_clock.now += 59
     assert anonymous.sign_in(user.email, user.password).status == 429, "still inside the minute"
-    clock.now += 61
+    limiter_clock.now += 61
     assert anonymous.sign_in(user.email, user.password).status == 302, "a minute later the email may try again"
 
 
