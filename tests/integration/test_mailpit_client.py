@@ -39,7 +39,7 @@ def mailpit_catcher() -> Iterator[MailCatcher]:
 
 
 @pytest.fixture
-def client(mailpit_catcher: MailCatcher) -> API:
+def mailpit(mailpit_catcher: MailCatcher) -> API:
     """The third-party client pointed at the catcher."""
     return API(mailpit_catcher.api_url, timeout=5)
 
@@ -63,33 +63,33 @@ def send(mailpit_catcher: MailCatcher) -> Send:
     return deliver
 
 
-def read_message(client: API, message_id: str) -> models.Message:
+def read_message(mailpit: API, message_id: str) -> models.Message:
     """The message through the client: its call, then its own model over the response it kept (see the module doc)."""
     with pytest.raises(KeyError, match="read"):  # Mailpit's message JSON has had no "Read" since v1.9
-        client.get_message(message_id)
-    assert client.last_response is not None and client.last_response.status_code == 200
+        mailpit.get_message(message_id)
+    assert mailpit.last_response is not None and mailpit.last_response.status_code == 200
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Missing value of non-optional type read", RuntimeWarning)
-        return models.Message.from_json(client.last_response.text, infer_missing=True)
+        return models.Message.from_json(mailpit.last_response.text, infer_missing=True)
 
 
-def test_client_lists_messages_newest_first_with_counts_and_read_flags(client: API, send: Send) -> None:
+def test_client_lists_messages_newest_first_with_counts_and_read_flags(mailpit: API, send: Send) -> None:
     send("Renewal one")
     send("Renewal two")
-    listing = client.get_messages()
+    listing = mailpit.get_messages()
     assert (listing.total, listing.unread, listing.count, listing.start) == (2, 2, 2, 0)
     assert [m.subject for m in listing.messages] == ["Renewal two", "Renewal one"]
     assert [m.read for m in listing.messages] == [False, False]
     assert listing.messages[0].from_ == models.Contact(name="Shop", address="shop@example.com")
     assert listing.messages[0].attachments == 2
     assert isinstance(listing.messages[0].created, datetime) and listing.messages[0].created.tzinfo is not None
-    assert [m.subject for m in client.get_messages(limit=1, start=1).messages] == ["Renewal one"]
+    assert [m.subject for m in mailpit.get_messages(limit=1, start=1).messages] == ["Renewal one"]
 
 
-def test_client_reads_a_message_and_opening_it_marks_it_read(client: API, send: Send) -> None:
+def test_client_reads_a_message_and_opening_it_marks_it_read(mailpit: API, send: Send) -> None:
     send("Renewal")
-    [summary] = client.get_messages().messages
-    message = read_message(client, summary.id)
+    [summary] = mailpit.get_messages().messages
+    message = read_message(mailpit, summary.id)
     assert (message.id, message.message_id, message.subject) == (summary.id, "Renewal@shop.example", "Renewal")
     assert message.text == "Your renewal is confirmed.\n"
     assert message.date == datetime.fromisoformat("2024-01-02T10:30:00+01:00")
@@ -98,27 +98,27 @@ def test_client_reads_a_message_and_opening_it_marks_it_read(client: API, send: 
         ("2", "invoice.pdf", "application/pdf", len(PDF)),
         ("3", "notes.txt", "text/plain", len(NOTES_AS_SENT)),
     ]
-    after = client.get_messages()
+    after = mailpit.get_messages()
     assert (after.unread, after.messages[0].read) == (0, True), "GET /api/v1/message/{ID} marks it read"
 
 
-def test_client_fetches_attachments_by_part_id(client: API, send: Send) -> None:
+def test_client_fetches_attachments_by_part_id(mailpit: API, send: Send) -> None:
     send("Renewal")
-    [summary] = client.get_messages().messages
-    parts = {a.file_name: a.part_id for a in read_message(client, summary.id).attachments}
-    assert client.get_message_attachment(summary.id, parts["notes.txt"]) == NOTES_AS_SENT.decode()
-    client.get_message_attachment(summary.id, parts["invoice.pdf"])  # the client returns text; its response has bytes
-    assert client.last_response is not None
-    assert (client.last_response.headers["Content-Type"], client.last_response.content) == ("application/pdf", PDF)
+    [summary] = mailpit.get_messages().messages
+    parts = {a.file_name: a.part_id for a in read_message(mailpit, summary.id).attachments}
+    assert mailpit.get_message_attachment(summary.id, parts["notes.txt"]) == NOTES_AS_SENT.decode()
+    mailpit.get_message_attachment(summary.id, parts["invoice.pdf"])  # the client returns text; its response has bytes
+    assert mailpit.last_response is not None
+    assert (mailpit.last_response.headers["Content-Type"], mailpit.last_response.content) == ("application/pdf", PDF)
     with pytest.raises(httpx.HTTPStatusError) as missing:
-        client.get_message_attachment(summary.id, "9")
+        mailpit.get_message_attachment(summary.id, "9")
     assert missing.value.response.status_code == 404
 
 
-def test_client_reads_headers(client: API, send: Send) -> None:
+def test_client_reads_headers(mailpit: API, send: Send) -> None:
     send("Renewal")
-    [summary] = client.get_messages().messages
-    headers = client.get_message_headers(summary.id)
+    [summary] = mailpit.get_messages().messages
+    headers = mailpit.get_message_headers(summary.id)
     assert headers.delivered_to == ["alice@example.com"]
     assert headers.from_ == ["Shop <shop@example.com>"]
     assert headers.message_id == ["<Renewal@shop.example>"]
@@ -128,25 +128,25 @@ def test_client_reads_headers(client: API, send: Send) -> None:
     assert headers.additional["Return-Path"] == ["<shop@example.com>"], "added on receipt, as Mailpit does"
 
 
-def test_client_put_messages_form_body_is_refused_as_mailpit_refuses_it(client: API, send: Send) -> None:
+def test_client_put_messages_form_body_is_refused_as_mailpit_refuses_it(mailpit: API, send: Send) -> None:
     send("Renewal")
-    [summary] = client.get_messages().messages
+    [summary] = mailpit.get_messages().messages
     with pytest.raises(httpx.HTTPStatusError) as refused:
-        client.put_messages([summary.id], "Read", True)
+        mailpit.put_messages([summary.id], "Read", True)
     assert refused.value.response.status_code == 400
-    assert client.get_messages().messages[0].read is False, "a refused change changes nothing"
+    assert mailpit.get_messages().messages[0].read is False, "a refused change changes nothing"
 
 
-def test_client_deletes_every_message(client: API, send: Send) -> None:
+def test_client_deletes_every_message(mailpit: API, send: Send) -> None:
     send("Renewal one")
     send("Renewal two")
-    client.delete_messages([])
-    assert client.get_messages().total == 0
+    mailpit.delete_messages([])
+    assert mailpit.get_messages().total == 0
 
 
-def test_client_delete_with_ids_deletes_everything_because_its_form_body_names_none(client: API, send: Send) -> None:
+def test_client_delete_with_ids_deletes_everything_because_its_form_body_names_none(mailpit: API, send: Send) -> None:
     send("Renewal one")
     send("Renewal two")
-    newest = client.get_messages().messages[0].id
-    client.delete_messages([newest])
-    assert client.get_messages().total == 0, "Mailpit can't read the form's IDs, so it deletes all; so does the catcher"
+    newest = mailpit.get_messages().messages[0].id
+    mailpit.delete_messages([newest])
+    assert mailpit.get_messages().total == 0, "Mailpit can't read the form's IDs, so it deletes all; so does the catcher"
