@@ -1,9 +1,10 @@
 """What the harness's two API clients share: one httpx client per base URL with its timeout, retries when a connection
-can't be made, and errors that name the URL asked and what to do."""
+can't be made, the OS's trusted certificates, and errors that name the URL asked and what to do."""
 
 from __future__ import annotations
 
 import json
+import ssl
 from types import TracebackType
 from typing import Any, ClassVar, Self
 
@@ -50,12 +51,13 @@ class JsonClient:
             raise ValueError(f"{self.url_name} {base_url!r} must start with http:// or https://")
         self.base_url = base_url.rstrip("/")
         self.timeout = self.default_timeout if timeout is None else timeout
-        # No proxy from the environment: like the probes that found the service (automation.endpoints), the clients
-        # talk to it directly.
+        # Like the probes that found the service (automation.endpoints, on urllib), the clients talk to it directly, with
+        # no proxy from the environment, and trust the certificates the OS trusts: httpx's own default is certifi's
+        # bundle, which would refuse an HTTPS portal behind a company CA that the probes had just reached.
         self._http = httpx.Client(
             base_url=self.base_url,
             timeout=self.timeout,
-            transport=transport or httpx.HTTPTransport(retries=retries),
+            transport=transport or httpx.HTTPTransport(retries=retries, verify=ssl.create_default_context()),
             headers={"Accept": "application/json"},
             trust_env=False,
         )

@@ -1,9 +1,11 @@
 """The harness's test-control client (automation.clients.PortalAdmin) against the in-process portal through
-httpx.WSGITransport (conftest's `admin`): typed records in and out, and errors that name the URL and what to do."""
+httpx.WSGITransport (conftest's `admin`): typed records in and out, and errors that name the URL and what to do; and
+both clients verify HTTPS against the OS's certificate store, as the probes do."""
 
 from __future__ import annotations
 
 import json
+import ssl
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from automation.clients import (
     Credentials,
     ErrorFault,
     LatencyFault,
+    Mailbox,
     PortalAdmin,
 )
 from mock_portal import create_app
@@ -168,3 +171,20 @@ def test_every_write_says_json_even_without_a_body() -> None:
 def test_a_url_without_http_is_refused_before_any_request(url: str) -> None:
     with pytest.raises(ValueError, match=f"portal URL '{url}' must start with http:// or https://"):
         PortalAdmin(url)
+
+
+@pytest.mark.parametrize("client_type", [PortalAdmin, Mailbox])
+def test_the_clients_trust_the_certificates_the_os_trusts_as_the_probes_do(
+    client_type: type[PortalAdmin | Mailbox], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without these httpx's transport falls back to certifi's bundle (with them it reads them as OpenSSL does).
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    system = ssl.create_default_context()  # what urllib, and so the probes, verify against
+
+    with client_type("https://portal.test") as client:
+        # httpx has no public way to read a transport's SSL context; the pool's is the one each connection uses.
+        context: ssl.SSLContext = client._http._transport._pool._ssl_context  # type: ignore[attr-defined]
+
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert context.get_ca_certs(binary_form=True) == system.get_ca_certs(binary_form=True), "not the OS's certificate store"
