@@ -12,10 +12,14 @@ SOAK_ARGS ?=
 LOCALES ?= fr ja
 # tests/e2e runs in its own pytest: pytest-playwright's session Playwright can't share a worker with the integration
 # tests that start their own.
-SUITE_PYTEST = echo "== tests/unit and tests/integration"; $(BIN)/python -m pytest tests/unit tests/integration -n auto
-E2E_PYTEST = echo "== tests/e2e"; $(BIN)/python -m pytest tests/e2e -n auto
+# Each pytest run keeps its failures' traces, videos and screenshots in its own folder under $(RESULTS):
+# pytest-playwright empties its --output folder when a run starts, so runs sharing one would keep only the last's.
+RESULTS ?= test-results
+SUITE_PYTEST = echo "== tests/unit and tests/integration"; $(BIN)/python -m pytest tests/unit tests/integration -n auto \
+	--output $(RESULTS)/suite
+E2E_PYTEST = echo "== tests/e2e"; $(BIN)/python -m pytest tests/e2e -n auto --output $(RESULTS)/e2e
 LOCALE_PYTEST = echo "== the e2e tests marked locales, the portal in $$locale"; $(BIN)/python -m pytest tests/e2e -n auto -m locales --portal-locale $$locale \
-	-o junit_suite_name=pytest-$$locale --junitxml=reports/junit-$$locale.xml
+	--output $(RESULTS)/$$locale -o junit_suite_name=pytest-$$locale --junitxml=reports/junit-$$locale.xml
 
 .PHONY: setup lock browser serve demo test test-unit test-integration test-e2e test-shard durations lint bench soak mutants clean help
 
@@ -86,6 +90,7 @@ clean:  ## Remove the venv, databases and reports
 
 SHARD  ?= 1
 SHARDS ?= 2
+test-shard: RESULTS = test-results/shard-$(SHARD)
 test-shard: setup  ## One of SHARDS shards of each suite (pytest-split, by the durations in .test_durations), and its LOCALES
 	$(BIN)/lint-imports
 	@status=0; \
