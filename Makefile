@@ -29,10 +29,13 @@ help:  ## List the targets
 setup: $(STAMP) browser  ## Install everything: venv, the package with dev tools, a Chromium, Playwright's ffmpeg, a CJK font
 
 # Installs come from the lock: exact versions, each checked against its hashes, so two runs a month apart test the same
-# code. `make lock` re-resolves it after a change to the dependencies in pyproject.toml.
+# code. `make lock` re-resolves it after a change to the dependencies in pyproject.toml. pip-sync (pip-tools, itself
+# installed from the lock by the line before) then removes what the lock no longer names, so a dependency dropped
+# from pyproject.toml can't stay importable in an old venv; it removes the project too, installed again last.
 $(STAMP): $(LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/pip-sync --quiet --pip-args "--require-hashes" $(LOCK)
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	@touch $@
 
