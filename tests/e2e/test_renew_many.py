@@ -53,6 +53,26 @@ def test_bulk_renewal_of_one_group_places_one_order_and_sends_one_email(
     confirmation_emails(account, 1)
 
 
+def test_the_bulk_page_shows_one_group_per_csn_currency_and_payment_method(sign_in_as, make_account, today: date) -> None:
+    account = make_account(
+        subscriptions=[
+            *spread(today, 3, country="US", currency="USD", payment_method="credit_card"),
+            *spread(today, 2, country="US", currency="USD", payment_method="paypal"),
+            *spread(today, 2, country="US", currency="EUR", payment_method="credit_card"),
+        ]
+    )
+    expected = {key: sorted(numbers) for key, numbers in groups_of(account).items()}
+    assert len(expected) == 3, f"the account should have three transactions (CSN, currency, method): {expected}"
+
+    bulk_page = sign_in_as(account).go_to(SubscriptionsPage).open_bulk_renew()
+
+    shown = {group.key: sorted(group.numbers) for group in bulk_page.groups()}
+    assert shown == expected, (
+        f"R7 Bulk actions › Renew groups the eligible subscriptions by CSN, currency and payment method: "
+        f"shown {shown}, expected {expected}"
+    )
+
+
 @pytest.mark.locales
 def test_a_selection_across_groups_places_one_order_and_one_email_per_group(
     page: Page, base_url: str, mailbox: Mailbox, admin: PortalAdmin, make_account, storage_state: Path,
