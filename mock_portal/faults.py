@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
@@ -42,20 +41,12 @@ class Rule:
             and (self.account_id is None or self.account_id == account_id)
         )
 
-    def to_json(self) -> dict[str, Any]:
-        """The rule as the API shows it."""
-        return {"route": self.route, "methods": list(self.methods) if self.methods else None, "account_id": self.account_id}
-
 
 @dataclass(frozen=True, kw_only=True)
 class Latency(Rule):
     """Wait `ms` milliseconds before answering."""
 
     ms: int
-
-    def to_json(self) -> dict[str, Any]:
-        """The rule as the API shows it."""
-        return super().to_json() | {"ms": self.ms}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -64,10 +55,6 @@ class ErrorRule(Rule):
 
     status: int
 
-    def to_json(self) -> dict[str, Any]:
-        """The rule as the API shows it."""
-        return super().to_json() | {"status": self.status}
-
 
 @dataclass(frozen=True)
 class PortalFaults:
@@ -75,10 +62,6 @@ class PortalFaults:
 
     latency: tuple[Latency, ...] = field(default=())
     errors: tuple[ErrorRule, ...] = field(default=())
-
-    def to_json(self) -> dict[str, Any]:
-        """The faults as the API shows them."""
-        return {"latency": [r.to_json() for r in self.latency], "errors": [r.to_json() for r in self.errors]}
 
     def account_ids(self) -> set[int]:
         """The accounts some rule is limited to."""
