@@ -13,14 +13,16 @@ import math
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import pytest
 from portal_browser import parse_html
 
-from automation.clients import AccountData, Mailbox, PortalAdmin, SubscriptionData
+from automation.clients import AccountData, Mailbox, MailboxTimeout, PortalAdmin, SubscriptionData, UnexpectedMessages
 from mock_portal.catalog import product, tax_rate
 from mock_portal.rules.pricing import transaction_totals
 from mock_portal.rules.terms import add_term
@@ -31,6 +33,7 @@ PER_ACCOUNT = 12  # distinct subscriptions each, renewed one checkout at a time
 TODAY = "2027-01-01"
 TIME_LIMIT = 120.0  # seconds for all checkouts; past it the sessions stop and the test fails saying so
 MAIL_WAIT = 30.0  # seconds for the outbox to deliver every confirmation
+CONFIRMATIONS = 'subject:"Order confirmation"'
 REQUEST_TIMEOUT = 30.0
 REPORT = Path(__file__).resolve().parents[2] / "reports" / "load.json"
 
@@ -124,20 +127,15 @@ def renew_all(base_url: str, account: AccountData, run: Run, deadline: float) ->
         session.close()
 
 
-def mail_subjects(mail_api_url: str) -> list[str]:
-    with Mailbox(mail_api_url, timeout=REQUEST_TIMEOUT) as mailbox:
-        return [m.subject for m in mailbox.list()]
-
-
 def wait_for_mail(mail_api_url: str, expected: int) -> list[str]:
-    """Every confirmation, once the outbox has sent them (bounded); then a moment more to catch any extra."""
-    until = time.monotonic() + MAIL_WAIT
-    subjects = mail_subjects(mail_api_url)
-    while len(subjects) < expected and time.monotonic() < until:
-        time.sleep(0.2)
-        subjects = mail_subjects(mail_api_url)
-    time.sleep(1.0)  # two rounds of the outbox worker: a duplicate would show up now
-    return mail_subjects(mail_api_url)
+    """The confirmations' subjects once the outbox has sent `expected` (bounded by MAIL_WAIT) and no more came in the
+    second after (two rounds of the outbox worker: a duplicate would show up then)."""
+    with Mailbox(mail_api_url, timeout=REQUEST_TIMEOUT) as mailbox:
+        try:
+            found = mailbox.wait_for(CONFIRMATIONS, expected, timeout=MAIL_WAIT, settle=1.0)
+        except (MailboxTimeout, UnexpectedMessages):
+            found = mailbox.search(CONFIRMATIONS)  # too few or too many: the report and the assertions below say which
+        return [m.subject for m in found]
 
 
 def nearest_rank(values: list[float], percentile: float) -> float:
@@ -150,8 +148,15 @@ def expected_total(sub: SubscriptionData) -> int:
     return transaction_totals([(unit, sub.seats)], tax_rate("US"), sub.currency).total_minor
 
 
+@pytest.fixture
+def load_admin(stack: PortalStack) -> Iterator[PortalAdmin]:
+    """The stack's test-control client with the load run's request timeout: the portal answers it while loaded."""
+    with PortalAdmin(stack.base_url, timeout=REQUEST_TIMEOUT) as client:
+        yield client
+
+
 def test_concurrent_checkouts_of_distinct_subscriptions_each_make_one_correct_order_and_one_email(
-    stack: PortalStack,
+    stack: PortalStack, load_admin: PortalAdmin
 ) -> None:
     base, mail = stack.base_url, stack.mail_api_url
     assert mail is not None
@@ -160,8 +165,7 @@ def test_concurrent_checkouts_of_distinct_subscriptions_each_make_one_correct_or
         {"renewal_in_days": 30 if i % 2 else -10, "term": "three_year" if i % 3 == 0 else "annual", "currency": "USD"}
         for i in range(PER_ACCOUNT)
     ]
-    admin = PortalAdmin(base, timeout=REQUEST_TIMEOUT)
-    accounts = [admin.create_account(specs, today=TODAY) for _ in range(ACCOUNTS)]
+    accounts = [load_admin.create_account(specs, today=TODAY) for _ in range(ACCOUNTS)]
 
     run = Run()
     deadline = time.monotonic() + TIME_LIMIT
@@ -173,7 +177,7 @@ def test_concurrent_checkouts_of_distinct_subscriptions_each_make_one_correct_or
     elapsed = time.perf_counter() - started
 
     checkouts = ACCOUNTS * PER_ACCOUNT
-    orders = {a.id: admin.orders(a.id) for a in accounts}
+    orders = {a.id: load_admin.orders(a.id) for a in accounts}
     all_orders = [o for listed in orders.values() for o in listed]
     subjects = wait_for_mail(mail, len(all_orders))
     order_counts = Counter(o.number for o in all_orders)
@@ -206,7 +210,7 @@ def test_concurrent_checkouts_of_distinct_subscriptions_each_make_one_correct_or
     for account in accounts:
         placed = {r.subscription: r.orders for r in run.renewals if r.account_id == account.id}
         by_number = {o.number: o for o in orders[account.id]}
-        states = {s.number: s for s in admin.subscriptions(account.id)}
+        states = {s.number: s for s in load_admin.subscriptions(account.id)}
         for sub in account.subscriptions:
             (number,) = placed[sub.number]
             order = by_number[number]
