@@ -11,14 +11,16 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlparse
 
 import playwright
 from playwright.sync_api import Browser, Playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from automation.browser_options import BrowserOptions  # where its callers have always imported it from, too
+if TYPE_CHECKING:  # only annotations here: callers import BrowserOptions from its own module, not through this one
+    from automation.browser_options import BrowserOptions
+
 
 BrowserKind = Literal["explicit", "playwright", "system"]
 Which = Callable[[str], str | None]

@@ -11,7 +11,8 @@ from typing import Any
 
 from playwright.sync_api import Page, ViewportSize, sync_playwright
 
-from .browser import BrowserOptions, launch_browser
+from .browser import launch_browser
+from .browser_options import BrowserOptions
 from .clients import Mailbox
 from .flows import RULE_ONE_EMAIL, RenewalResult, RuleBroken, renew_many, renew_one
 from .local_portal import LocalPortal

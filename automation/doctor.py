@@ -13,7 +13,8 @@ from typing import NamedTuple
 from urllib.parse import urlparse
 
 from automation import endpoints
-from automation.browser import BrowserChoice, BrowserNotFound, BrowserOptions, find_chromium, playwright_browsers_dir
+from automation.browser import BrowserChoice, BrowserNotFound, find_chromium, playwright_browsers_dir
+from automation.browser_options import BrowserOptions
 from automation.ffmpeg import playwright_ffmpeg_path
 from automation.fonts import CJK_FIX, describe, japanese_fonts
 

@@ -12,7 +12,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from automation import endpoints
-from automation.browser import BrowserNotFound, BrowserOptions, launch_browser
+from automation.browser import BrowserNotFound, launch_browser
+from automation.browser_options import BrowserOptions
 from automation.clients import Mailbox
 from automation.flows import FlowError, RenewalResult, RuleBroken, group_filter, renew_many, renew_one
 from automation.selection import Selection

@@ -15,7 +15,8 @@ from pathlib import Path
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
-from automation.browser import BrowserChoice, BrowserNotFound, BrowserOptions, find_chromium, launch_browser
+from automation.browser import BrowserChoice, BrowserNotFound, find_chromium, launch_browser
+from automation.browser_options import BrowserOptions
 from automation.ffmpeg import FfmpegNotFound, ensure_playwright_ffmpeg, playwright_ffmpeg_path
 from automation.fonts import CJK_FIX, CJK_PACKAGE, describe, japanese_fonts
 

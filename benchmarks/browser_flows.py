@@ -15,7 +15,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from automation.browser import BrowserOptions, launch_browser
+from automation.browser import launch_browser
+from automation.browser_options import BrowserOptions
 from automation.clients import AccountData, Mailbox, PortalAdmin
 from automation.flows import RenewalResult, renew_many, renew_one, sign_in
 from benchmarks.browser_probes import Run, StepClock, driver_calls, flow_steps, record_documents

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from automation.browser import BrowserOptions, launch_browser
+from automation.browser import launch_browser
+from automation.browser_options import BrowserOptions
 from automation.local_portal import LocalPortal
 from automation.pages import SignInPage, SubscriptionsPage
 from automation.profile import load_profile

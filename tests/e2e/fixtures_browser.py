@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Playwright
 
-from automation.browser import BrowserOptions, launch_kwargs
 from automation.browser import launch_browser as launch_remote_or_local
+from automation.browser import launch_kwargs
+from automation.browser_options import BrowserOptions
 from automation.profile import PortalProfile
 
 

@@ -12,7 +12,6 @@ from playwright.sync_api import sync_playwright
 from automation import browser
 from automation.browser import (
     BrowserNotFound,
-    BrowserOptions,
     Which,
     find_chromium,
     launch_args,
@@ -21,6 +20,7 @@ from automation.browser import (
     playwright_executable,
     server_launch_options,
 )
+from automation.browser_options import BrowserOptions
 
 PW_CHROME = "/pw/chromium-1/chrome"
 SYSTEM = ("chromium", "/usr/bin/chromium")

@@ -11,7 +11,8 @@ import pytest
 from stand_ins import closed_port
 
 from automation import doctor, setup_browser
-from automation.browser import BrowserChoice, BrowserOptions
+from automation.browser import BrowserChoice
+from automation.browser_options import BrowserOptions
 from automation.fonts import CJK_PACKAGE, japanese_fonts
 
 NOTO = "Noto Sans CJK JP,Noto Sans CJK JP Regular"

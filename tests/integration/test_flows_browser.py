@@ -12,7 +12,8 @@ from typing import Literal
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from automation.browser import BrowserOptions, launch_browser
+from automation.browser import launch_browser
+from automation.browser_options import BrowserOptions
 from automation.clients import AccountData, Credentials, Mailbox, PortalAdmin
 from automation.flows import FlowError, group_filter, renew_many, renew_one
 from mock_portal.server import PortalStack
