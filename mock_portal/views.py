@@ -6,9 +6,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from .i18n import error_description, error_name, time_tag
-
-__all__ = ["init_app", "time_tag"]
+from .i18n import error_description, error_name
 
 
 def init_app(app: Flask) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .base import PageError, PortalPage, PortalRefused, PortalServerError, UnexpectedPage
 from .bulk_renew import BulkGroup, BulkRenewPage
-from .cart import CartLine, CartPage
+from .cart import CartPage
 from .checkout import CheckoutPage, PaymentDeclined
 from .confirmation import ConfirmationPage, ConfirmedLine, ConfirmedOrder
 from .detail import SubscriptionDetailPage
@@ -12,7 +12,7 @@ from .inbox import InboxMessage, InboxPage, MessagePage
 from .login import AccountHome, SignInPage
 from .orders import HistoryOrder, OrderHistoryPage
 from .subscriptions import SubscriptionRow, SubscriptionsPage
-from .tables import TransactionTotals
+from .tables import CartLine, TransactionTotals
 
 __all__ = [
     "AccountHome",

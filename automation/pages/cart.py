@@ -10,8 +10,6 @@ from .base import PortalPage
 from .checkout import CheckoutPage
 from .tables import CartLine, TransactionTotals, read_lines, read_totals
 
-__all__ = ["CartLine", "CartPage", "read_lines"]
-
 
 class CartPage(PortalPage):
     """`/cart`."""

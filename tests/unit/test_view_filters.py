@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from mock_portal import create_app
-from mock_portal.views import time_tag
+from mock_portal.i18n import time_tag
 
 
 def test_every_date_is_a_time_element_with_an_iso_datetime() -> None:
