@@ -1,8 +1,13 @@
-"""Security headers on every response."""
+"""Security headers on every response, and the cost of the password hashes the portal stores and checks."""
 
 from __future__ import annotations
 
 from flask import Flask, Response, request
+
+# werkzeug's generate_password_hash method for every stored password, and for the sign-in's stand-in hash of an unknown
+# email (same cost, so both answers take as long). Salted and slow, yet fast enough to create hundreds of accounts in a
+# test run: the portal's accounts come from the test API and the demo seed, with throwaway credentials.
+PASSWORD_METHOD = "pbkdf2:sha256:50000"
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -17,7 +17,7 @@ from .. import sessions
 from ..db import session as db_session
 from ..i18n import N_
 from ..models import Account, User
-from ..testing.storage import PASSWORD_METHOD
+from ..security import PASSWORD_METHOD
 
 bp = Blueprint("auth", __name__)
 DUMMY_HASH_METHOD = PASSWORD_METHOD  # the same cost as real accounts, so both answers take as long

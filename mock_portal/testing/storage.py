@@ -15,13 +15,12 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from ..models import Account, Csn, Subscription, User
+from ..security import PASSWORD_METHOD
 from .answers import CreatedAccount, CreatedSubscription, CreatedUser
 from .fields import SpecError, parse
 from .generation import Generator, check_anchors, shared_fake
 from .spec import DEFAULT_COUNTRY, AccountSpec, SubscriptionSpec, UserSpec
 
-# Fast enough to create hundreds of accounts in a test run; these are throwaway test credentials.
-PASSWORD_METHOD = "pbkdf2:sha256:50000"
 CREATE_ATTEMPTS = 3
 _CHUNK = 500  # well under SQLite's limit on bound parameters
 
