@@ -54,15 +54,17 @@ def base_url(portal: Portal) -> str:
 
 
 @pytest.fixture(scope="session")
-def admin(portal: Portal) -> PortalAdmin:
+def admin(portal: Portal) -> Iterator[PortalAdmin]:
     """The portal's test-control API."""
-    return PortalAdmin(portal.base_url)
+    with PortalAdmin(portal.base_url) as client:
+        yield client
 
 
 @pytest.fixture(scope="session")
-def mailbox(portal: Portal) -> Mailbox:
+def mailbox(portal: Portal) -> Iterator[Mailbox]:
     """The mail catcher (or Mailpit) every test shares: search it with `to:<the test's user>`."""
-    return Mailbox(portal.mailbox_url)
+    with Mailbox(portal.mailbox_url) as client:
+        yield client
 
 
 @pytest.fixture(scope="session")
