@@ -129,10 +129,13 @@ def judge(
     product_sold: bool,
     term: str,
     renewal_date: date,
-    renewed_through: date | None = None,
-    awaiting_payment: bool = False,
+    renewed_through: date | None,
+    awaiting_payment: bool,
 ) -> Verdict:
-    """The one verdict every page asks for (list, detail, cart, checkout, reminders, bulk page, status filter)."""
+    """The one verdict every page asks for (list, detail, cart, checkout, reminders, bulk page, status filter).
+
+    Every fact is required: a default (never paid ahead, no payment awaited) would let a caller that forgot one get a
+    plausible verdict for another subscription than the one it holds."""
     anniversary = current_anniversary(renewal_date, renewed_through, today)
     return Verdict(
         anniversary,
