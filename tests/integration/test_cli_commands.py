@@ -4,6 +4,7 @@ advice, and serve and demo passing their options on."""
 from __future__ import annotations
 
 import functools
+import secrets
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -88,10 +89,11 @@ def doctor_args() -> list[str]:
 
 
 def test_doctor_explains_a_browser_path_that_does_not_exist(invoke: Any) -> None:
-    result = invoke(*doctor_args(), env={"RENEWALS_BROWSER_PATH": "/nonexistent"})
+    missing = f"/no-browser-{secrets.token_hex(4)}"  # short (the table wraps long cells) and surely absent
+    result = invoke(*doctor_args(), env={"RENEWALS_BROWSER_PATH": missing})
     assert result.exit_code == 1
     text = " ".join(result.output.split())  # the table wraps long cells
-    assert "'/nonexistent' (from RENEWALS_BROWSER_PATH) does not exist" in text
+    assert f"'{missing}' (from RENEWALS_BROWSER_PATH) does not exist" in text
     assert "Point RENEWALS_BROWSER_PATH at a Chromium or Chrome executable, or unset it" in text
     assert "No usable browser" in text
 
