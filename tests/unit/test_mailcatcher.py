@@ -8,7 +8,7 @@ import socket
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from email.message import EmailMessage, Message
 from typing import Any
@@ -30,14 +30,6 @@ MESSAGE_FIELDS = {
     "Date", "Tags", "Username", "Text", "HTML", "Size", "Inline", "Attachments",
 }  # fmt: skip
 LIST_FIELDS = {"total", "unread", "count", "messages_count", "messages_unread", "start", "tags", "messages"}
-
-
-@pytest.fixture
-def catcher() -> Iterator[MailCatcher]:
-    """A running catcher on free ports."""
-    running = MailCatcher(smtp_port=0, http_port=0).start()
-    yield running
-    running.stop()
 
 
 @pytest.fixture
