@@ -9,12 +9,10 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from automation import report
 from automation.browser_options import BrowserOptions
 from automation.cli_options import (
     DEFAULT_BASE_URL,
@@ -33,14 +31,38 @@ from automation.cli_options import (
 from automation.selection import Selection, SelectionError, build_selection
 from automation.settings import RenewSettings, SettingsError, locale_profile
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    out: Console  # standard output; made on first use by __getattr__ below
+    err: Console  # standard error, for progress and errors
+
 app = typer.Typer(
     name="renewals",
     help="Renew subscriptions on the account portal through a real browser, serve the mock portal, record the demo.",
     no_args_is_help=True,
     add_completion=False,
 )
-out = Console()
-err = Console(stderr=True)
+
+
+def __getattr__(name: str) -> Console:
+    """Make `out` and `err` on first use: Rich costs ~40 ms of import that `--help` and option errors need not pay."""
+    if name not in ("out", "err"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from rich.console import Console
+
+    console = Console(stderr=name == "err")
+    globals()[name] = console  # later lookups, and monkeypatch.setattr in tests, see this one
+    return console
+
+
+def _out() -> Console:
+    return globals()["out"] if "out" in globals() else __getattr__("out")
+
+
+def _err() -> Console:
+    return globals()["err"] if "err" in globals() else __getattr__("err")
+
 
 def _selection(numbers: list[str] | None, **filters: object) -> Selection:
     try:
@@ -58,27 +80,27 @@ def _settings(options: RenewOptions) -> RenewSettings:
 
 def _fail(message: str) -> typer.Exit:
     """Print one plain line (no markup, no hard wrapping) and return the exit for `raise`."""
-    err.print(f"error: {message}", style="bold red", markup=False, highlight=False, soft_wrap=True)
+    _err().print(f"error: {message}", style="bold red", markup=False, highlight=False, soft_wrap=True)
     return typer.Exit(1)
 
 
 def _say(line: str) -> None:
-    err.print(line, markup=False, highlight=False)
+    _err().print(line, markup=False, highlight=False)
 
 
 def _renew(settings: RenewSettings, selection: Selection, *, bulk: bool) -> None:
-    from automation import runner  # imports Playwright; --help stays fast without it
+    from automation import report, runner  # runner imports Playwright, report Rich; --help stays fast without them
 
     try:
-        outcome = runner.run(settings, selection, bulk=bulk, console=None if settings.json else err)
+        outcome = runner.run(settings, selection, bulk=bulk, console=None if settings.json else _err())
     except runner.CannotRun as problem:
         if settings.json:
-            out.print_json(json.dumps({"ok": False, "error": str(problem)}))
+            _out().print_json(json.dumps({"ok": False, "error": str(problem)}))
         raise _fail(str(problem)) from None
     if settings.json:
-        out.print_json(json.dumps(report.outcome_json(outcome)))
+        _out().print_json(json.dumps(report.outcome_json(outcome)))
     else:
-        report.print_outcome(out, outcome)
+        report.print_outcome(_out(), outcome)
     if outcome.error:
         raise _fail(outcome.error)
 
@@ -205,6 +227,7 @@ def demo(
     locale: LocaleOpt = None,
 ) -> None:
     """Record the narrated renewal demo: one early renewal, a bulk renewal over two groups, the inbox."""
+    from automation import report
     from automation.browser import BrowserNotFound
     from automation.demo import DemoOptions, run_demo
     from automation.flows import FlowError, RuleBroken
@@ -219,11 +242,11 @@ def demo(
         result = run_demo(options, say=_say)
     except (RuleBroken, FlowError, BrowserNotFound) as error:
         raise _fail(str(error)) from None
-    out.print(report.renewal_table([result.single, result.bulk]))
-    out.print(report.counts_line([result.single, result.bulk]), style="green", highlight=False)
+    _out().print(report.renewal_table([result.single, result.bulk]))
+    _out().print(report.counts_line([result.single, result.bulk]), style="green", highlight=False)
     for what, path in (("video", result.video), ("trace", result.trace), ("summary", result.summary)):
         if path is not None:
-            out.print(f"{what:>8}: {path}", markup=False, highlight=False, soft_wrap=True)
+            _out().print(f"{what:>8}: {path}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -237,9 +260,10 @@ def doctor(
 ) -> None:
     """Which browser, ffmpeg, ports and portal would be used, and what is missing with the fix. Exit 1 without a browser."""
     from automation import doctor as checks
+    from automation import report
 
     options = BrowserOptions(browser_path=browser_path, connect=connect, cdp=cdp, headed=headed)
     result = checks.run(base_url, mailbox_url, options)
-    out.print(report.doctor_table(result))
-    out.print(report.doctor_verdict(result))
+    _out().print(report.doctor_table(result))
+    _out().print(report.doctor_verdict(result))
     raise typer.Exit(0 if result.browser_usable else 1)

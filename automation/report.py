@@ -9,9 +9,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from automation.doctor import Check, DoctorReport
-
-if TYPE_CHECKING:  # the flows import Playwright; --help and doctor need not
+if TYPE_CHECKING:  # doctor, the flows and the runner import Playwright; --help need not
+    from automation.doctor import Check, DoctorReport
     from automation.flows import RenewalResult
     from automation.runner import Outcome
 
