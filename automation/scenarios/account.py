@@ -14,7 +14,7 @@ from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from ..profiles import PAYMENT_METHODS, STATUSES, TERMS
 from ..rules import MANUAL_ONLY_METHODS, MINOR_UNITS, load_catalog
-from .base import Slug, Strict
+from .base import Slug, Strict, one_of
 
 DEMO_FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "demo_scenario.json"
 MAX_DAYS = 3650  # the test-control API's bound on renewal_in_days
@@ -23,14 +23,8 @@ Label = Annotated[str, Field(pattern=r"^[A-Za-z0-9]{1,10}$")]  # a CSN's name in
 Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 
 
-def _one_of(value: str, allowed: tuple[str, ...] | list[str], what: str) -> str:
-    if value not in allowed:
-        raise ValueError(f"{value!r} is not a known {what}; use one of {', '.join(allowed)}")
-    return value
-
-
 def _check_country(value: str) -> str:
-    return _one_of(value, sorted(load_catalog().tax_rates), "country")
+    return one_of(value, sorted(load_catalog().tax_rates), "country")
 
 
 class SubscriptionEntry(Strict):
@@ -52,27 +46,27 @@ class SubscriptionEntry(Strict):
     @field_validator("term")
     @classmethod
     def _term(cls, value: str) -> str:
-        return _one_of(value, TERMS, "term")
+        return one_of(value, TERMS, "term")
 
     @field_validator("currency")
     @classmethod
     def _currency(cls, value: str) -> str:
-        return _one_of(value, list(MINOR_UNITS), "currency")
+        return one_of(value, list(MINOR_UNITS), "currency")
 
     @field_validator("payment_method")
     @classmethod
     def _payment_method(cls, value: str) -> str:
-        return _one_of(value, PAYMENT_METHODS, "payment method")
+        return one_of(value, PAYMENT_METHODS, "payment method")
 
     @field_validator("product")
     @classmethod
     def _product(cls, value: str) -> str:
-        return _one_of(value, list(load_catalog().names), "product code")
+        return one_of(value, list(load_catalog().names), "product code")
 
     @field_validator("status")
     @classmethod
     def _status(cls, value: str) -> str:
-        return _one_of(value, STATUSES, "status")
+        return one_of(value, STATUSES, "status")
 
     @model_validator(mode="after")
     def _manual_methods_renew_by_hand(self) -> SubscriptionEntry:

@@ -11,6 +11,13 @@ Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+([-_][a-z0-9]+)*$", min_length=1
 Words = Annotated[str, Field(min_length=1, max_length=500)]
 
 
+def one_of(value: str, allowed: tuple[str, ...] | list[str], what: str) -> str:
+    """`value` if it is among `allowed`, else a refusal naming it and listing what is allowed."""
+    if value not in allowed:
+        raise ValueError(f"{value!r} is not a known {what}; use one of {', '.join(allowed)}")
+    return value
+
+
 class Strict(BaseModel):
     """A scenario table: immutable, and a misspelt key is an error that lists the keys this table takes."""
 

@@ -9,7 +9,7 @@ from pydantic import Discriminator, Field, model_validator
 from ..profiles import PAYMENT_METHODS
 from ..rules import MINOR_UNITS
 from .account import Label
-from .base import Slug, Strict, Words
+from .base import Slug, Strict, Words, one_of
 
 Names = Annotated[list[Slug], Field(min_length=1, max_length=10_000)]
 
@@ -46,10 +46,10 @@ class Group(Strict):
     def _something(self) -> Group:
         if self.csn is None and self.currency is None and self.payment_method is None:
             raise ValueError("a group needs at least one of csn, currency, payment_method")
-        if self.payment_method is not None and self.payment_method not in PAYMENT_METHODS:
-            raise ValueError(f"{self.payment_method!r} is not a payment method; use one of {', '.join(PAYMENT_METHODS)}")
-        if self.currency is not None and self.currency not in MINOR_UNITS:
-            raise ValueError(f"{self.currency!r} is not a known currency; use one of {', '.join(MINOR_UNITS)}")
+        if self.payment_method is not None:
+            one_of(self.payment_method, PAYMENT_METHODS, "payment method")
+        if self.currency is not None:
+            one_of(self.currency, list(MINOR_UNITS), "currency")
         return self
 
 
