@@ -139,7 +139,7 @@ def judge(
     anniversary = current_anniversary(renewal_date, renewed_through, today)
     return Verdict(
         anniversary,
-        status_shown(today, status, renewal_date, renewed_through),
+        display_status(status, anniversary, today),
         check_eligibility(
             anniversary=anniversary,
             today=today,
