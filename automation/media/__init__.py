@@ -10,7 +10,6 @@ from automation.media.encoders import (
     MissingEncoder,
     available_encoders,
     choose_encoder,
-    ffmpeg_exe,
     run_ffmpeg,
 )
 from automation.media.probe import MediaInfo, count_frames, probe
@@ -32,7 +31,6 @@ __all__ = [
     "chapters_vtt",
     "choose_encoder",
     "count_frames",
-    "ffmpeg_exe",
     "parse_vtt",
     "poster",
     "probe",

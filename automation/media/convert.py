@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from automation.media.encoders import GIF_ENCODERS, MP4_ENCODERS, MediaError, choose_encoder, ffmpeg_exe, run_ffmpeg
+from automation.ffmpeg import imageio_ffmpeg_exe
+from automation.media.encoders import GIF_ENCODERS, MP4_ENCODERS, MediaError, choose_encoder, run_ffmpeg
 
 DEFAULT_GIF_MAX_BYTES = 10 * 1024 * 1024
 # Each retry scales the GIF down and drops frames; four shrinks take a 960 px, 10 fps GIF to about 300 px at 2 fps.
@@ -27,7 +28,7 @@ class GifTooLarge(MediaError):
 
 def to_mp4(webm: Path, mp4: Path, exe: Path | None = None) -> Path:
     """Encode `webm` as an MP4 that plays everywhere: H.264, yuv420p, even size, index first (faststart)."""
-    binary = exe or ffmpeg_exe()
+    binary = exe or imageio_ffmpeg_exe()
     encoder = choose_encoder(MP4_ENCODERS, "MP4 (H.264) video", binary)
     args = ["-i", str(webm), "-map", "0:v:0", "-vf", _EVEN_SIZE, "-c:v", encoder, *_H264_ARGS.get(encoder, [])]
     # faststart moves the moov index before the media data, so a browser starts playing before the download ends.
@@ -59,7 +60,7 @@ def to_gif(
         raise ValueError(
             f"to_gif needs width >= 2, fps >= 1 and max_bytes >= 1; got width={width}, fps={fps}, max_bytes={max_bytes}"
         )
-    binary = exe or ffmpeg_exe()
+    binary = exe or imageio_ffmpeg_exe()
     encoder = choose_encoder(GIF_ENCODERS, "animated GIF", binary)
     tried: list[str] = []
     for _ in range(_GIF_ATTEMPTS):
@@ -82,7 +83,7 @@ def poster(webm: Path, png: Path, at_seconds: float = 0.0, exe: Path | None = No
     """Save the frame shown at `at_seconds` into `webm` as a PNG (for docs, tickets and the video's poster)."""
     if at_seconds < 0:
         raise ValueError(f"poster time must be 0 or later, got {at_seconds} s")
-    binary = exe or ffmpeg_exe()
+    binary = exe or imageio_ffmpeg_exe()
     encoder = choose_encoder(("png",), "PNG poster", binary)
     # -ss before -i seeks the input, which is fast on long recordings and still frame-exact: ffmpeg decodes from the
     # keyframe before and drops frames up to the moment.

@@ -28,11 +28,6 @@ class MissingEncoder(MediaError):
     """The ffmpeg in use lacks every encoder that can make the wanted format."""
 
 
-def ffmpeg_exe() -> Path:
-    """Return the imageio-ffmpeg binary all demo media is encoded with (FfmpegNotFound says how to install it)."""
-    return imageio_ffmpeg_exe()
-
-
 @functools.lru_cache(maxsize=8)
 def _encoders_of(exe: Path) -> frozenset[str]:
     result = subprocess.run(
@@ -45,12 +40,12 @@ def _encoders_of(exe: Path) -> frozenset[str]:
 
 def available_encoders(exe: Path | None = None) -> frozenset[str]:
     """Return the names of the encoders this ffmpeg build has, as `ffmpeg -hide_banner -encoders` lists them."""
-    return _encoders_of(exe or ffmpeg_exe())
+    return _encoders_of(exe or imageio_ffmpeg_exe())
 
 
 def choose_encoder(wanted: Sequence[str], purpose: str, exe: Path | None = None) -> str:
     """Return the first of `wanted` this ffmpeg has, or raise MissingEncoder naming them and what to do."""
-    binary = exe or ffmpeg_exe()
+    binary = exe or imageio_ffmpeg_exe()
     have = available_encoders(binary)
     for name in wanted:
         if name in have:
@@ -64,7 +59,7 @@ def choose_encoder(wanted: Sequence[str], purpose: str, exe: Path | None = None)
 
 def run_ffmpeg(args: Sequence[str], output: Path, exe: Path | None = None, timeout: float = 600.0) -> None:
     """Run ffmpeg with `args` (overwriting, silent unless it fails) and check that it wrote `output`."""
-    binary = exe or ffmpeg_exe()
+    binary = exe or imageio_ffmpeg_exe()
     command = [str(binary), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args]
     output.parent.mkdir(parents=True, exist_ok=True)
     try:

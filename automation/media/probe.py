@@ -7,7 +7,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from automation.media.encoders import MediaError, ffmpeg_exe
+from automation.ffmpeg import imageio_ffmpeg_exe
+from automation.media.encoders import MediaError
 
 _DURATION = re.compile(r"^\s*Duration:\s*(?:(\d+):(\d{2}):(\d{2}(?:\.\d+)?)|N/A)", re.MULTILINE)
 # "Stream #0:0[0x1](und): Video: h264 (High) (avc1 / 0x31637661), yuv420p(tv, ...), 320x240 [SAR ...], ..."
@@ -68,12 +69,12 @@ def parse_banner(path: Path, stderr: str) -> MediaInfo:
 
 def probe(path: Path, exe: Path | None = None) -> MediaInfo:
     """Return the container, duration, codec, pixel format and size of `path`'s first video stream."""
-    return parse_banner(path, _ffmpeg_banner(path, exe or ffmpeg_exe()))
+    return parse_banner(path, _ffmpeg_banner(path, exe or imageio_ffmpeg_exe()))
 
 
 def count_frames(path: Path, exe: Path | None = None, timeout: float = 300.0) -> int:
     """Return how many video frames `path` decodes to (reads the whole file; meant for short clips)."""
-    binary = exe or ffmpeg_exe()
+    binary = exe or imageio_ffmpeg_exe()
     result = subprocess.run(
         [str(binary), "-nostdin", "-hide_banner", "-i", str(path), "-map", "0:v:0", "-f", "null", "-"],
         capture_output=True,

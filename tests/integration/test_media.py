@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from automation.ffmpeg import imageio_ffmpeg_exe
 from automation.media import (
     GIF_ENCODERS,
     MP4_ENCODERS,
@@ -16,7 +17,6 @@ from automation.media import (
     available_encoders,
     choose_encoder,
     count_frames,
-    ffmpeg_exe,
     poster,
     probe,
     run_ffmpeg,
@@ -57,7 +57,7 @@ def top_level_boxes(path: Path) -> list[str]:
 
 def test_this_ffmpeg_has_the_encoders_the_demo_outputs_choose() -> None:
     encoders = available_encoders()
-    assert {"libvpx", "png"} <= encoders, f"{ffmpeg_exe()} lacks VP8 or PNG: {sorted(encoders)}"
+    assert {"libvpx", "png"} <= encoders, f"{imageio_ffmpeg_exe()} lacks VP8 or PNG: {sorted(encoders)}"
     assert choose_encoder(MP4_ENCODERS, "MP4") in MP4_ENCODERS
     assert choose_encoder(GIF_ENCODERS, "GIF") == "gif"
 
